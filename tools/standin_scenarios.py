@@ -1,0 +1,99 @@
+"""Every g4f call the notebooks make, as scenarios for tools/build_standins.py.
+
+Run as ``python standin_scenarios.py NAME`` (in a folder holding audio.wav):
+it runs the scenario in replay mode and prints, one JSON object a line, each
+request that no recording answered yet. Exit code 0: all answered; 3: some
+were not (their answers are what the builder adds next).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from collections.abc import Awaitable, Callable
+
+SPEECH = [  # (voice, format, prompt): the documented call, then the variations the notebooks show
+    ("alloy", "mp3", "Say good day to the world"),
+    ("nova", "mp3", "Say good day to the world"),
+    ("echo", "mp3", "Say good day to the world"),
+    ("alloy", "wav", "Say good day to the world"),
+    ("alloy", "mp3", "Say welcome to the workshop"),
+]
+
+
+async def speak(voice: str, fmt: str, prompt: str, save_as: str | None = None) -> None:
+    import g4f
+    from g4f.client import AsyncClient
+
+    client = AsyncClient(provider=g4f.Provider.PollinationsAI)
+    response = await client.chat.completions.create(
+        model="openai-audio",
+        messages=[{"role": "user", "content": prompt}],
+        audio={"voice": voice, "format": fmt},
+    )
+    response.choices[0].message.save(save_as or f"{voice}.{fmt}")
+
+
+async def transcribe_with_pollinations_audio(filename: str) -> None:
+    import g4f
+    from g4f.client import AsyncClient
+
+    client = AsyncClient(provider=g4f.Provider.PollinationsAI)
+    with open(filename, "rb") as audio_file:
+        response = await client.chat.completions.create(
+            messages="Transcribe this audio",
+            provider=g4f.Provider.PollinationsAudio,
+            api_key=g4f.Provider.PollinationsAudio.public_key,
+            media=[[audio_file, filename]],
+            modalities=["text"],
+        )
+    print("transcript:", response.choices[0].message.content, file=sys.stderr)
+
+
+async def transcribe_with_chat(filename: str) -> None:
+    import g4f
+    from g4f.client import AsyncClient
+
+    client = AsyncClient(provider=g4f.Provider.PollinationsAI)
+    with open(filename, "rb") as audio_file:
+        response = await client.chat.completions.create(
+            messages="Transcribe this audio",
+            media=[[audio_file, filename]],
+            modalities=["text"],
+        )
+    print("transcript:", response.choices[0].message.content, file=sys.stderr)
+
+
+async def round_trip() -> None:
+    await speak("alloy", "mp3", "Say good day to the world", save_as="alloy.mp3")
+    await transcribe_with_pollinations_audio("alloy.mp3")
+
+
+SCENARIOS: dict[str, Callable[[], Awaitable[None]]] = {
+    **{f"speech-{v}-{f}-{p.split()[1]}": (lambda v=v, f=f, p=p: speak(v, f, p)) for v, f, p in SPEECH},
+    "transcribe-pollinations-audio": lambda: transcribe_with_pollinations_audio("audio.wav"),
+    "transcribe-chat": lambda: transcribe_with_chat("audio.wav"),
+    "round-trip": round_trip,
+}
+
+
+def main(name: str) -> int:
+    import helpers
+    from helpers import recordings
+
+    helpers.start("replay")
+    try:
+        asyncio.run(SCENARIOS[name]())
+    except Exception as error:  # the unanswered requests are reported below
+        if not recordings.UNRECORDED:
+            raise
+        print(f"{type(error).__name__}: {error}", file=sys.stderr)
+    for request in recordings.UNRECORDED:
+        body = request.body.decode() if isinstance(request.body, bytes) else request.body
+        print(json.dumps({"method": request.method, "uri": request.uri, "body": body, "headers": dict(request.headers)}))
+    return 3 if recordings.UNRECORDED else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1]))
