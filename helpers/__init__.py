@@ -1,6 +1,15 @@
 """Helpers for the g4f audio notebooks: one mode switch and a few audio tools."""
 
+from .audio import AudioFileError, AudioInfo, describe_audio, play
+from .files import FileExistsNotOverwrittenError, save_bytes
 from .modes import Mode, current_mode, start, stop
+from .providers import ProviderNotFoundError, find_provider
 from .recordings import UnrecordedRequestError
+from .responses import NoAudioError, save_speech, speech_bytes, transcript_of
 
-__all__ = ["Mode", "UnrecordedRequestError", "current_mode", "start", "stop"]
+__all__ = [
+    "AudioFileError", "AudioInfo", "FileExistsNotOverwrittenError", "Mode", "NoAudioError",
+    "ProviderNotFoundError", "UnrecordedRequestError", "current_mode", "describe_audio",
+    "find_provider", "play", "save_bytes", "save_speech", "speech_bytes", "start", "stop",
+    "transcript_of",
+]

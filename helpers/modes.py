@@ -69,17 +69,19 @@ def mode_line(mode: Mode, path: Path) -> str:
     return "Mode: live. Answers come from the real services over the internet; they can be slow, differ or fail."
 
 
-def start(mode: str | None = None) -> None:
+def start(mode: str | None = None, *, recordings_file: str | os.PathLike | None = None) -> None:
     """Turn a mode on for this kernel or script and print which one.
 
     ``mode`` is ``"replay"``, ``"live"`` or ``"record"``; without it the
     ``G4F_TUTORIAL_MODE`` environment variable decides, else replay. Call it
     before the first g4f request; calling it again switches mode.
+    ``recordings_file`` replaces the recordings of the installed g4f version
+    (recordings/g4f-<version>.yaml) with another file.
     """
     chosen = _choose(mode)
     stop()
     isolate_g4f()
-    path = recordings.cassette_path()
+    path = Path(recordings_file) if recordings_file else recordings.cassette_path()
     if chosen is Mode.REPLAY:
         if not path.exists():
             raise FileNotFoundError(

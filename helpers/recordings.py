@@ -117,24 +117,46 @@ def _read_value(value: Any) -> bytes | str:
     return value
 
 
+def _form_fields(form: Any) -> list[tuple[str, str | None, str | None, bytes | str]]:
+    """(name, filename, content type, value) of each field, before or after aiohttp encoded the form."""
+    if form._fields:
+        return [
+            (options.get("name", ""), options.get("filename"), headers.get("Content-Type"), _read_value(value))
+            for options, headers, value in form._fields
+        ]
+    fields = []  # aiohttp empties _fields once it has built the multipart body
+    for payload, _encoding, _te in getattr(getattr(form, "_writer", None), "_parts", []):
+        disposition = payload.headers.get("Content-Disposition", "")
+        name = re.search(r'\bname="([^"]*)"', disposition)
+        filename = re.search(r'\bfilename="([^"]*)"', disposition)
+        fields.append((
+            name.group(1) if name else "",
+            filename.group(1) if filename else None,
+            payload.headers.get("Content-Type"),
+            _read_value(payload._value),
+        ))
+    return fields
+
+
+def _summary(fields: list[tuple[str, str | None, str | None, bytes | str]]) -> str:
+    lines = ["multipart/form-data, summarised by helpers.recordings (files as size and sha256)"]
+    for name, filename, content_type, value in fields:
+        if filename is not None:
+            data = value.encode() if isinstance(value, str) else value
+            lines.append(_file_line(name, filename, content_type, data))
+        else:
+            text = value.decode(errors="replace") if isinstance(value, bytes) else str(value)
+            lines.append(f"{name}: {scrub_text(text)}")
+    return "\n".join(lines)
+
+
 def summarise_form(form: Any) -> str:
-    """Describe an aiohttp ``FormData`` (or raw multipart bytes) as stable text.
+    """Describe an aiohttp ``FormData`` as stable text.
 
     Files are stored as name, size and sha256, not as their bytes: that keeps
     recordings small, saveable and matching however the boundary was chosen.
     """
-    lines = ["multipart/form-data, summarised by helpers.recordings (files as size and sha256)"]
-    for type_options, headers, value in getattr(form, "_fields", []):
-        name = type_options.get("name", "")
-        data = _read_value(value)
-        filename = type_options.get("filename")
-        if filename is not None or isinstance(data, bytes):
-            if isinstance(data, str):
-                data = data.encode()
-            lines.append(_file_line(name, filename, headers.get("Content-Type"), data))
-        else:
-            lines.append(f"{name}: {scrub_text(str(data))}")
-    return "\n".join(lines)
+    return _summary(_form_fields(form))
 
 
 def summarise_multipart(body: bytes, content_type: str) -> str:
@@ -142,16 +164,11 @@ def summarise_multipart(body: bytes, content_type: str) -> str:
     message = BytesParser(policy=HTTP).parsebytes(
         f"Content-Type: {content_type}\r\n\r\n".encode() + body
     )
-    lines = ["multipart/form-data, summarised by helpers.recordings (files as size and sha256)"]
-    for part in message.iter_parts():
-        name = part.get_param("name", header="content-disposition") or ""
-        filename = part.get_filename()
-        data = part.get_payload(decode=True) or b""
-        if filename is not None:
-            lines.append(_file_line(name, filename, part.get_content_type(), data))
-        else:
-            lines.append(f"{name}: {scrub_text(data.decode(errors='replace'))}")
-    return "\n".join(lines)
+    return _summary([
+        (part.get_param("name", header="content-disposition") or "", part.get_filename(),
+         part.get_content_type(), part.get_payload(decode=True) or b"")
+        for part in message.iter_parts()
+    ])
 
 
 def _header(request: Request, name: str) -> str:

@@ -1,0 +1,45 @@
+"""Save files without ever losing one a learner already has."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+
+class FileExistsNotOverwrittenError(FileExistsError):
+    """The target exists and ``overwrite`` was not asked for."""
+
+
+def save_bytes(data: bytes, path: str | os.PathLike, *, overwrite: bool = False) -> Path:
+    """Write ``data`` to ``path`` in one step and return the path.
+
+    An existing file is kept (and an error says so) unless ``overwrite=True``;
+    a missing folder is an error, not created behind the learner's back. The
+    bytes go to a temporary file first, so a failure never leaves half a file.
+    """
+    path = Path(path)
+    if not path.parent.is_dir():
+        raise FileNotFoundError(
+            f"The folder {str(path.parent)!r} does not exist. Create it first "
+            f"(Path({str(path.parent)!r}).mkdir(parents=True)) or save somewhere else."
+        )
+    if path.exists() and not overwrite:
+        raise FileExistsNotOverwrittenError(
+            f"{str(path)!r} already exists and was left as it is. "
+            "Choose another name, or pass overwrite=True to replace it."
+        )
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+        if overwrite:
+            os.replace(temporary, path)
+        else:
+            os.link(temporary, path)  # fails if the file appeared meanwhile
+            os.unlink(temporary)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise
+    return path

@@ -1,0 +1,106 @@
+"""describe_audio, play, save_bytes, save_speech, find_provider: the happy path and bad input."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+import helpers
+
+from conftest import SAMPLE, run, speak
+
+
+def test_sample_clip_is_the_credited_recording():
+    credits = (SAMPLE.parent / "AUDIO_CREDITS.md").read_text()
+    assert hashlib.sha256(SAMPLE.read_bytes()).hexdigest() in credits
+    info = helpers.describe_audio(SAMPLE)
+    assert (info.format, info.sample_rate, info.channels) == ("WAV", 16000, 1)
+    assert round(info.duration, 1) == 2.8
+
+
+def test_describe_audio_summary(workdir):
+    assert helpers.describe_audio("audio.wav").summary == "audio.wav: 2.8 s, WAV, 16 kHz mono, 87.1 KB"
+
+
+@pytest.mark.parametrize(
+    ("make", "expected"),
+    [
+        (lambda p: None, "No file at"),
+        (lambda p: p.mkdir(), "is a folder"),
+        (lambda p: p.write_bytes(b""), "is empty"),
+        (lambda p: p.write_text("hello, I am text pretending to be audio"), "is not audio that can be read"),
+        (lambda p: p.write_bytes(SAMPLE.read_bytes()[:44]), "holds no sound"),
+    ],
+    ids=["missing", "folder", "empty", "text-named-wav", "header-only"],
+)
+def test_describe_audio_rejects_bad_files_with_advice(workdir, make, expected):
+    make(workdir / "bad.wav")
+    with pytest.raises(helpers.AudioFileError, match=expected):
+        helpers.describe_audio("bad.wav")
+
+
+def test_describe_audio_rejects_oversized_files(workdir):
+    with pytest.raises(helpers.AudioFileError, match="the services take at most 1.0 KB"):
+        helpers.describe_audio("audio.wav", max_bytes=1024)
+
+
+def test_play_links_the_file_instead_of_embedding_it(workdir):
+    (workdir / "clips").mkdir()
+    sf.write(workdir / "clips" / "tone.wav", np.zeros(8000, dtype="int16"), 8000)
+    player = helpers.play("clips/tone.wav", caption="a <quiet> second")
+    page = player._repr_html_()
+    assert 'src="clips/tone.wav?v=' in page and "base64" not in page
+    assert "a &lt;quiet&gt; second" in page
+    assert repr(player).startswith("[audio] tone.wav: 1.0 s, WAV, 8 kHz mono")
+
+
+def test_save_bytes_never_overwrites_unless_asked(workdir):
+    target = workdir / "mine.mp3"
+    target.write_bytes(b"the learner's own file")
+    with pytest.raises(helpers.FileExistsNotOverwrittenError, match="overwrite=True"):
+        helpers.save_bytes(b"new", target)
+    assert target.read_bytes() == b"the learner's own file"
+    helpers.save_bytes(b"new", target, overwrite=True)
+    assert target.read_bytes() == b"new"
+    assert sorted(os.listdir(workdir)) == ["audio.wav", "mine.mp3"]  # no temporary file left
+
+
+def test_save_bytes_needs_an_existing_folder(workdir):
+    with pytest.raises(FileNotFoundError, match="does not exist. Create it first"):
+        helpers.save_bytes(b"x", workdir / "no" / "such" / "clip.mp3")
+    assert not (workdir / "no").exists()
+
+
+def test_save_speech_and_a_text_answer(replay):
+    response = run(speak())
+    path = helpers.save_speech(response, "speech.mp3")
+    assert helpers.describe_audio(path).format == "MP3"
+    with pytest.raises(helpers.FileExistsNotOverwrittenError):
+        helpers.save_speech(response, "speech.mp3")
+
+    class Text:
+        content = "I cannot speak today"
+        audio = None
+
+    class Answer:
+        choices = [type("Choice", (), {"message": Text})]
+
+    with pytest.raises(helpers.NoAudioError, match="I cannot speak today"):
+        helpers.speech_bytes(Answer())
+
+
+def test_find_provider_follows_renames_and_explains_removals():
+    import g4f
+
+    assert helpers.find_provider("PollinationsAI") is g4f.Provider.PollinationsAI
+    assert helpers.find_provider("PollinationsAudio") is g4f.Provider.PollinationsAudio
+    with pytest.raises(helpers.ProviderNotFoundError, match="Microsoft_Phi_4_Multimodal.*PollinationsAudio"):
+        helpers.find_provider("Microsoft_Phi_4")
+    with pytest.raises(helpers.ProviderNotFoundError, match="Did you mean Pollinations"):
+        helpers.find_provider("Polinations")
+    with pytest.raises(helpers.ProviderNotFoundError, match="Give a provider name"):
+        helpers.find_provider("  ")

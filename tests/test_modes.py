@@ -1,0 +1,78 @@
+"""How start() chooses a mode, what it prints, and what it keeps out of git."""
+
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+
+import helpers
+from helpers import netguard
+
+from conftest import ROOT, python
+
+
+def test_default_is_replay_with_one_visible_line(workdir, monkeypatch, capsys):
+    monkeypatch.delenv("G4F_TUTORIAL_MODE", raising=False)
+    helpers.start()
+    out = capsys.readouterr().out
+    assert out.count("\n") == 1 and out.startswith("Mode: replay.")
+    assert "stand-in recordings" in out and "recordings/g4f-8.8.6.yaml" in out
+    assert helpers.current_mode() is helpers.Mode.REPLAY
+
+
+def test_environment_variable_chooses_and_argument_wins(workdir, monkeypatch, capsys):
+    monkeypatch.setenv("G4F_TUTORIAL_MODE", "live")
+    helpers.start()
+    assert capsys.readouterr().out.startswith("Mode: live.")
+    assert not netguard.network_blocked()
+    helpers.start("replay")
+    assert capsys.readouterr().out.startswith("Mode: replay.")
+    assert netguard.network_blocked()
+
+
+@pytest.mark.parametrize("bad", ["replai", "offline"])
+def test_unknown_mode_argument_names_the_choices(workdir, bad):
+    with pytest.raises(ValueError, match=f"Unknown mode '{bad}'.*Choose one of 'replay', 'live', 'record'"):
+        helpers.start(bad)
+
+
+def test_unknown_mode_in_the_environment_says_where_it_came_from(workdir, monkeypatch):
+    monkeypatch.setenv("G4F_TUTORIAL_MODE", "nonsense")
+    with pytest.raises(ValueError, match="environment variable G4F_TUTORIAL_MODE"):
+        helpers.start()
+
+
+def test_missing_recordings_file_says_how_to_fix(workdir, tmp_path):
+    with pytest.raises(FileNotFoundError, match="helpers.start\\('live'\\)"):
+        helpers.start("replay", recordings_file=tmp_path / "nothing.yaml")
+
+
+def test_g4f_files_go_to_the_scratch_folder(workdir):
+    import os
+
+    helpers.start("replay")
+    assert os.environ["G4F_CONFIG_DIR"].startswith(str(ROOT / ".scratch"))
+    assert os.environ["G4F_CACHE_DIR"].endswith(f"cache-{os.getpid()}")
+    import g4f.debug
+    import g4f.image.copy_images as media
+
+    assert g4f.debug.version_check is False
+    assert media.get_media_dir().startswith(str(ROOT / ".scratch"))
+
+
+def test_running_the_documented_calls_leaves_git_clean():
+    if subprocess.run(["git", "-C", str(ROOT), "rev-parse"], capture_output=True).returncode:
+        pytest.skip("not a git checkout")
+    before = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain"], capture_output=True, text=True).stdout
+    code = (
+        "import asyncio, helpers; helpers.start();"
+        "from conftest import speak, transcribe;"
+        "r = asyncio.run(speak()); r.choices[0].message.save('alloy.mp3');"
+        "print(asyncio.run(transcribe()))"
+    )
+    result = python(code, ROOT / "notebooks", {"PYTHONPATH": str(ROOT / "tests")})
+    assert result.returncode == 0, result.stderr
+    assert "Go forward ten meters." in result.stdout
+    after = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain"], capture_output=True, text=True).stdout
+    assert after == before

@@ -1,0 +1,106 @@
+"""Record mode against a local fake service: secrets stay out, random values match, replay works."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import uuid
+
+import aiohttp
+import pytest
+import requests
+from aiohttp import web
+
+import helpers
+
+SECRETS = {
+    "header": "sk_HEADER" + "a1" * 12,
+    "cookie": "hf_COOKIE" + "b2" * 12,
+    "query": "sk_QUERY" + "c3" * 12,
+    "json": "sk_JSON" + "d4" * 12,
+    "zerogpu": "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ0ZXN0In0.c2lnbmF0dXJlX3NpZ25hdHVyZQ",
+    "set-cookie": "session-secret-" + "e5" * 12,
+}
+
+
+async def _chat(request: web.Request) -> web.Response:
+    body = await request.json()
+    response = web.json_response({"choices": [{"message": {"content": f"echo {body['messages'][0]['content']}"}}]})
+    response.set_cookie("session", SECRETS["set-cookie"])
+    return response
+
+
+async def _upload(request: web.Request) -> web.Response:
+    form = await request.post()
+    return web.json_response([f"/tmp/gradio/{form['files'].filename}"])
+
+
+async def _models(request: web.Request) -> web.Response:
+    return web.json_response([{"name": "openai-audio"}])
+
+
+@pytest.fixture
+def fake_service():
+    """A tiny aiohttp server on 127.0.0.1 in a background thread."""
+    loop = asyncio.new_event_loop()
+    app = web.Application()
+    app.add_routes([web.post("/v1/chat/completions", _chat), web.post("/upload", _upload), web.get("/models", _models)])
+    runner = web.AppRunner(app)
+    loop.run_until_complete(runner.setup())
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    loop.run_until_complete(site.start())
+    port = site._server.sockets[0].getsockname()[1]
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{port}"
+    loop.call_soon_threadsafe(loop.stop)
+    thread.join(5)
+    loop.run_until_complete(runner.cleanup())
+
+
+async def _client_calls(base: str) -> tuple[str, list]:
+    headers = {"authorization": f"Bearer {SECRETS['header']}", "x-zerogpu-token": SECRETS["zerogpu"]}
+    async with aiohttp.ClientSession(headers=headers, cookies={"token": SECRETS["cookie"]}) as session:
+        async with session.post(
+            f"{base}/v1/chat/completions?key={SECRETS['query']}",
+            json={"messages": [{"role": "user", "content": "hi"}], "api_key": SECRETS["json"], "seed": 12345},
+        ) as response:
+            chat = (await response.json())["choices"][0]["message"]["content"]
+        form = aiohttp.FormData()
+        form.add_field("files", b"RIFF fake wav bytes", filename="audio.wav", content_type="audio/wav")
+        async with session.post(f"{base}/upload?upload_id={uuid.uuid4().hex}", data=form) as response:
+            uploaded = await response.json()
+    return chat, uploaded
+
+
+def _all_calls(base: str):
+    models = requests.get(f"{base}/models", headers={"authorization": f"Bearer {SECRETS['header']}"}).json()
+    return models, *asyncio.run(_client_calls(base))
+
+
+def test_record_writes_no_secret_and_then_replays(fake_service, tmp_path, capsys):
+    path = tmp_path / "recorded.yaml"
+    helpers.start("record", recordings_file=path)
+    assert "Mode: record" in capsys.readouterr().out
+    live = _all_calls(fake_service)
+    helpers.stop()
+
+    text = path.read_text()
+    for name, secret in SECRETS.items():
+        assert secret not in text, f"the {name} secret leaked into the recording"
+    assert "recorded live by helpers record mode" in text
+    assert "sha256" in text and "RIFF fake wav bytes" not in text  # uploads stored as a summary
+
+    helpers.start("replay", recordings_file=path)
+    assert "live recordings" in capsys.readouterr().out
+    replayed = _all_calls(fake_service)  # new random upload_id, new seed value: still matches
+    assert replayed == live == ([{"name": "openai-audio"}], "echo hi", ["/tmp/gradio/audio.wav"])
+
+
+def test_recording_again_replaces_instead_of_piling_up(fake_service, tmp_path):
+    path = tmp_path / "recorded.yaml"
+    for _ in range(2):
+        helpers.start("record", recordings_file=path)
+        _all_calls(fake_service)
+        helpers.stop()
+    assert path.read_text().count("uri: ") == 3

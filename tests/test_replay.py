@@ -1,0 +1,99 @@
+"""Replay mode answers the tutorial's calls from the recordings, offline, through g4f's own code."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+import helpers
+from helpers import netguard, recordings
+
+from conftest import ROOT, python, run, speak, transcribe
+
+
+def test_documented_speech_call_writes_a_valid_mp3(replay):
+    response = run(speak())
+    response.choices[0].message.save("alloy.mp3")
+    info = helpers.describe_audio("alloy.mp3")
+    assert info.format == "MP3"
+    assert 0.5 < info.duration < 10
+    assert helpers.transcript_of(response) == "Good day to the world!"
+    assert not (replay / "generated_media").exists()  # g4f's scratch folder went to .scratch/
+
+
+def test_variations_have_their_own_recordings(replay):
+    nova = helpers.speech_bytes(run(speak(voice="nova")))
+    alloy = helpers.speech_bytes(run(speak(voice="alloy")))
+    wav = run(speak(fmt="wav"))
+    assert nova != alloy
+    helpers.save_speech(wav, "alloy.wav")
+    assert helpers.describe_audio("alloy.wav").format == "WAV"
+
+
+def test_transcription_of_the_sample_clip(replay):
+    assert run(transcribe()) == "Go forward ten meters."
+    assert run(transcribe(via_chat=True)) == "Go forward ten meters."
+
+
+def test_round_trip_transcribes_the_generated_speech(replay):
+    helpers.save_speech(run(speak()), "alloy.mp3")
+    assert run(transcribe("alloy.mp3")) == "Good day to the world!"
+
+
+def test_unrecorded_request_fails_fast_and_says_what_to_do(replay):
+    with pytest.raises(helpers.UnrecordedRequestError) as caught:
+        run(speak(voice="shimmer", prompt="Say something nobody recorded"))
+    message = str(caught.value)
+    assert "voice=shimmer" in message and "Say something nobody recorded" in message
+    assert "voice=alloy" in message and "voice=nova" in message  # what the recordings can answer
+    assert "helpers.start('live')" in message
+    assert list(replay.iterdir()) == [replay / "audio.wav"]  # nothing half-written
+
+
+def test_replay_refuses_any_connection_off_this_machine(replay):
+    with pytest.raises(netguard.NetworkBlockedError):
+        socket.create_connection(("example.com", 443), timeout=1)
+    with pytest.raises(netguard.NetworkBlockedError):
+        socket.socket().connect(("93.184.216.34", 80))
+    server = socket.create_server(("127.0.0.1", 0))  # loopback stays usable (the kernel needs it)
+    socket.create_connection(server.getsockname(), timeout=1).close()
+    server.close()
+    helpers.stop()
+    assert not netguard.network_blocked()
+
+
+def test_api_keys_in_the_environment_do_not_change_replay(workdir, monkeypatch, capsys):
+    monkeypatch.setenv("POLLINATIONS_API_KEY", "sk_" + "x" * 24)  # would reroute to gen.pollinations.ai
+    helpers.start("replay")
+    assert "POLLINATIONS_API_KEY" not in __import__("os").environ
+    assert helpers.transcript_of(run(speak())) == "Good day to the world!"
+    helpers.stop()
+    assert __import__("os").environ["POLLINATIONS_API_KEY"] == "sk_" + "x" * 24
+
+
+SCRIPT = """
+import asyncio, helpers
+from helpers import modes
+helpers.start()
+from conftest import speak
+asyncio.run(speak())
+played = [r.uri for r, _ in modes._state.cassette.data if modes._state.cassette.play_counts[modes._state.cassette.data.index((r, _))]]
+print("PLAYED", sorted(set(played)))
+"""
+
+
+def test_second_run_on_the_same_day_replays_every_request_again(workdir):
+    env = {"PYTHONPATH": str(ROOT / "tests")}
+    runs = [python(SCRIPT, workdir, env) for _ in range(2)]
+    for result in runs:
+        assert result.returncode == 0, result.stderr
+    first, second = (r.stdout.split("PLAYED", 1)[1] for r in runs)
+    assert "https://pollinations.g4f.space/v1/models" in first
+    assert first == second  # a model list cached by the first run did not make the second skip it
+
+
+def test_recordings_say_they_are_stand_ins():
+    found = recordings.load_recordings()
+    assert found and all("stand-in" in r.provenance for r in found)
+    assert recordings.provenance_summary(found) == "stand-in recordings built offline"
