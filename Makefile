@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup lab test standins clean
+.PHONY: setup lab test notebooks standins clean
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,3 +29,7 @@ standins: $(STAMP)
 
 clean:
 	rm -rf .scratch
+
+## Re-execute every notebook in place, in replay mode (after editing one).
+notebooks: $(STAMP)
+	cd notebooks && G4F_TUTORIAL_MODE=replay ../$(BIN)/jupyter nbconvert --to notebook --execute --inplace --log-level=WARN 0*.ipynb

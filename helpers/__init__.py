@@ -1,6 +1,7 @@
 """Helpers for the g4f audio notebooks: one mode switch and a few audio tools."""
 
 from .audio import AudioFileError, AudioInfo, describe_audio, play
+from .environment import environment_report
 from .files import FileExistsNotOverwrittenError, save_bytes
 from .modes import Mode, current_mode, start, stop
 from .providers import ProviderNotFoundError, find_provider
@@ -9,7 +10,7 @@ from .responses import NoAudioError, save_speech, speech_bytes, transcript_of
 
 __all__ = [
     "AudioFileError", "AudioInfo", "FileExistsNotOverwrittenError", "Mode", "NoAudioError",
-    "ProviderNotFoundError", "UnrecordedRequestError", "current_mode", "describe_audio",
+    "ProviderNotFoundError", "UnrecordedRequestError", "current_mode", "describe_audio", "environment_report",
     "find_provider", "play", "save_bytes", "save_speech", "speech_bytes", "start", "stop",
     "transcript_of",
 ]

@@ -70,8 +70,9 @@ def describe_audio(path: str | os.PathLike, *, max_bytes: int = MAX_UPLOAD_BYTES
         frames = sum(len(block) for block in sf.blocks(str(path), blocksize=65536))
     except (sf.LibsndfileError, RuntimeError, TypeError) as error:
         start = path.read_bytes()[:16]
+        reason = getattr(error, "error_string", None) or str(error)
         raise AudioFileError(
-            f"{path.name} is not audio that can be read ({error}; it starts with {start!r}). "
+            f"{path.name} is not audio that can be read ({reason.rstrip('.')}; it starts with {start!r}). "
             "Use a WAV, MP3, FLAC or OGG file, or export the recording again."
         ) from None
     if frames == 0:

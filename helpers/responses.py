@@ -32,7 +32,13 @@ def speech_bytes(response: Any) -> bytes:
     if isinstance(data, str) and data.startswith("/media/"):  # g4f saved it to its media folder
         from g4f.image.copy_images import get_media_dir
 
-        return Path(get_media_dir(), data.removeprefix("/media/")).read_bytes()
+        saved = Path(get_media_dir(), data.removeprefix("/media/"))
+        if not saved.exists():
+            raise NoAudioError(
+                "This answer's audio was already moved away by message.save(); "
+                "use the file you saved it to (or ask again for a fresh answer)."
+            )
+        return saved.read_bytes()
     if isinstance(data, str) and data.startswith("data:"):
         return base64.b64decode(data.split(",", 1)[1])
     said = str(content)[:120]

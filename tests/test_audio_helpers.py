@@ -81,6 +81,9 @@ def test_save_speech_and_a_text_answer(replay):
     assert helpers.describe_audio(path).format == "MP3"
     with pytest.raises(helpers.FileExistsNotOverwrittenError):
         helpers.save_speech(response, "speech.mp3")
+    response.choices[0].message.save("moved.mp3")
+    with pytest.raises(helpers.NoAudioError, match="already moved away by message.save"):
+        helpers.speech_bytes(response)
 
     class Text:
         content = "I cannot speak today"

@@ -76,3 +76,15 @@ def test_running_the_documented_calls_leaves_git_clean():
     assert "Go forward ten meters." in result.stdout
     after = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain"], capture_output=True, text=True).stdout
     assert after == before
+
+
+def test_environment_report_compares_with_the_pins(monkeypatch):
+    from helpers import environment
+
+    assert environment.pinned_versions("g4f==8.8.6\n# note\nNest-Asyncio==1.6.0\n") == {
+        "g4f": "8.8.6", "nest-asyncio": "1.6.0"}
+    monkeypatch.setattr(environment, "pinned_versions", lambda: {"g4f": "0.0.1"})
+    report = environment.environment_report(["g4f", "not-a-package-here"])
+    assert "g4f           8.8.6     requirements.txt pins 0.0.1: run make setup" in report
+    assert "not-a-package-here" in report and "missing" in report
+    assert report.splitlines()[-1].startswith("mode")
