@@ -14,6 +14,33 @@ MAX_UPLOAD_BYTES = 25 * 1024 * 1024
 """The usual upload limit of speech-to-text services (OpenAI's and Pollinations')."""
 
 
+_MP3_BITRATES = {  # kbps by bitrate index, for MPEG-1 and MPEG-2/2.5 Layer III
+    1: [0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320],
+    2: [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160],
+}
+_MP3_RATES = {3: [44100, 48000, 32000], 2: [22050, 24000, 16000], 0: [11025, 12000, 8000]}
+
+
+def mp3_is_cut_off(data: bytes) -> bool:
+    """True when the last MP3 frame of ``data`` is incomplete (a truncated download or copy)."""
+    position = 0
+    if data[:3] == b"ID3" and len(data) >= 10:
+        position = 10 + ((data[6] & 0x7F) << 21 | (data[7] & 0x7F) << 14 | (data[8] & 0x7F) << 7 | data[9] & 0x7F)
+    end = len(data) - (128 if data[-128:-125] == b"TAG" else 0)
+    while position + 4 <= end:
+        header = int.from_bytes(data[position:position + 4], "big")
+        version, layer = header >> 19 & 3, header >> 17 & 3
+        bitrate_index, rate_index = header >> 12 & 15, header >> 10 & 3
+        if header >> 21 != 0x7FF or version == 1 or layer != 1 or bitrate_index in (0, 15) or rate_index == 3:
+            return False  # not a Layer III frame we can walk: no verdict
+        bitrate = _MP3_BITRATES[1 if version == 3 else 2][bitrate_index] * 1000
+        length = (144 if version == 3 else 72) * bitrate // _MP3_RATES[version][rate_index] + (header >> 9 & 1)
+        if position + length > end:
+            return True
+        position += length
+    return False
+
+
 class AudioFileError(ValueError):
     """An audio file that cannot be used, with what to do about it."""
 
@@ -77,6 +104,11 @@ def describe_audio(path: str | os.PathLike, *, max_bytes: int = MAX_UPLOAD_BYTES
         ) from None
     if frames == 0:
         raise AudioFileError(f"{path.name} holds no sound (0 samples). Record it again.")
+    if info.format == "MP3" and mp3_is_cut_off(path.read_bytes()):
+        raise AudioFileError(
+            f"{path.name} is cut off: its last MP3 frame is incomplete, so the download or copy "
+            "stopped early. Get the file again."
+        )
     return AudioInfo(path, info.format, frames / info.samplerate, info.samplerate, info.channels, size)
 
 

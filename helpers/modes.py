@@ -10,7 +10,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-from . import netguard, recordings
+from . import netguard, recordings, transport
 from .hygiene import hide_api_keys, isolate_g4f, restore_api_keys
 from .paths import relative
 
@@ -29,6 +29,7 @@ class _State:
     context: Any = None
     cassette: Any = None
     recordings_file: Path | None = None
+    unwatched_request: Any = None
 
 
 _state = _State()
@@ -46,11 +47,13 @@ def _choose(mode: str | None) -> Mode:
 
 def stop() -> None:
     """Turn the current mode off: close (and in record mode save) the recordings."""
+    if _state.unwatched_request is not None:
+        transport.unwatch(_state.unwatched_request)
     if _state.context is not None:
         _state.context.__exit__(None, None, None)
     netguard.allow_network()
     restore_api_keys()
-    _state.mode = _state.context = _state.cassette = None
+    _state.mode = _state.context = _state.cassette = _state.unwatched_request = None
 
 
 atexit.register(stop)
@@ -92,6 +95,7 @@ def start(mode: str | None = None, *, recordings_file: str | os.PathLike | None 
         netguard.block_network()
     if chosen is not Mode.LIVE:
         _state.context, _state.cassette = recordings.open_cassette(path, record=chosen is Mode.RECORD)
+    _state.unwatched_request = transport.watch()
     _state.mode, _state.recordings_file = chosen, path
     print(mode_line(chosen, path))
 

@@ -371,11 +371,12 @@ def _save_after_each_answer(cassette: Any) -> None:
     cassette.append = append_and_save
 
 
-def open_cassette(path: Path, *, record: bool) -> tuple[Any, Any]:
+def open_cassette(path: Path, *, record: bool, repeat: bool = True) -> tuple[Any, Any]:
     """Enter a vcrpy cassette; returns (context manager, cassette).
 
     ``record=False`` replays only; ``record=True`` sends requests for real and
-    replaces the recordings they match.
+    replaces the recordings they match. ``repeat=False`` plays each recorded
+    answer once, in order (a 429 first, then a success).
     """
     config = vcr.VCR(
         serializer="yaml",
@@ -385,7 +386,7 @@ def open_cassette(path: Path, *, record: bool) -> tuple[Any, Any]:
         decode_compressed_response=True,
         record_mode="all" if record else "none",
     )
-    context = config.use_cassette(str(path), allow_playback_repeats=True)
+    context = config.use_cassette(str(path), allow_playback_repeats=repeat)
     cassette = context.__enter__()
     if record:
         _save_after_each_answer(cassette)

@@ -1,0 +1,126 @@
+"""The tutorial's two calls, checked and made safe: ``speak`` and ``transcribe``.
+
+They make exactly the documented g4f calls, but first check the input (text,
+voice, format, files) so mistakes are caught before anything is sent, retry
+what is worth retrying, and only write a file once the whole answer is in.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from pathlib import Path
+from typing import Any
+
+from .audio import describe_audio
+from .files import FileExistsNotOverwrittenError, save_bytes
+from .resilience import with_retries
+from .responses import speech_bytes
+
+VOICES = ("alloy", "ash", "ballad", "coral", "echo", "fable", "nova", "onyx", "sage", "shimmer", "verse")
+FORMATS = ("mp3", "wav", "flac", "opus", "aac", "pcm16")
+MAX_TEXT = 4096
+"""Characters the speech endpoints accept in one request."""
+
+
+class SpeechRequestError(ValueError):
+    """The text, voice or format cannot be sent; the message says what to change."""
+
+
+def _suggest(value: str, choices: tuple[str, ...]) -> str:
+    close = difflib.get_close_matches(value.lower(), choices, n=1)
+    return f" Did you mean {close[0]!r}?" if close else ""
+
+
+def check_speech_request(text: Any, voice: str, audio_format: str) -> str:
+    """Return the text to send, or raise :class:`SpeechRequestError`."""
+    if not isinstance(text, str) or not text.strip():
+        raise SpeechRequestError("There is no text to speak. Type a sentence, e.g. 'Say good day to the world'.")
+    if len(text) > MAX_TEXT:
+        raise SpeechRequestError(
+            f"The text is {len(text)} characters; the service takes at most {MAX_TEXT}. "
+            "Split it into shorter pieces and speak them one by one."
+        )
+    if voice not in VOICES:
+        raise SpeechRequestError(f"Unknown voice {voice!r}.{_suggest(voice, VOICES)} Voices: {', '.join(VOICES)}.")
+    if audio_format not in FORMATS:
+        raise SpeechRequestError(
+            f"Unsupported format {audio_format!r}.{_suggest(audio_format, FORMATS)} Formats: {', '.join(FORMATS)}."
+        )
+    return text.strip()
+
+
+def _default_client(client: Any) -> Any:
+    if client is not None:
+        return client
+    import g4f
+    from g4f.client import AsyncClient
+
+    return AsyncClient(provider=g4f.Provider.PollinationsAI)
+
+
+async def speak(
+    text: str,
+    path: str | os.PathLike,
+    *,
+    voice: str = "alloy",
+    audio_format: str | None = None,
+    overwrite: bool = False,
+    client: Any = None,
+    **retry: Any,
+) -> Path:
+    """Ask for speech and save it to ``path``; returns the path.
+
+    The format defaults to the file's extension. Everything is checked before
+    the request: the text, the voice, the format, the folder, and that an
+    existing file is not replaced unless ``overwrite=True``. ``retry`` goes to
+    :func:`helpers.resilience.with_retries` (attempts, timeout, backoff).
+    """
+    path = Path(path)
+    audio_format = audio_format or path.suffix.lstrip(".").lower() or "mp3"
+    text = check_speech_request(text, voice, audio_format)
+    if not path.parent.is_dir():
+        raise FileNotFoundError(f"The folder {str(path.parent)!r} does not exist. Create it first or save elsewhere.")
+    if path.exists() and not overwrite:
+        raise FileExistsNotOverwrittenError(
+            f"{str(path)!r} already exists and was left as it is. Choose another name, or pass overwrite=True."
+        )
+    client = _default_client(client)
+    response = await with_retries(
+        lambda: client.chat.completions.create(
+            model="openai-audio",
+            messages=[{"role": "user", "content": text}],
+            audio={"voice": voice, "format": audio_format},
+        ),
+        **retry,
+    )
+    return save_bytes(speech_bytes(response), path, overwrite=overwrite)
+
+
+async def transcribe(path: str | os.PathLike, *, client: Any = None, provider: Any = None, **retry: Any) -> str:
+    """Transcribe an audio file with the documented call shape; returns the text.
+
+    The file is checked first (missing, empty, too large, not audio). The
+    provider defaults to ``PollinationsAudio`` with g4f's public key.
+    """
+    import g4f
+
+    info = describe_audio(path)
+    data = info.path.read_bytes()
+    client = _default_client(client)
+    provider = provider or g4f.Provider.PollinationsAudio
+    extra = {"api_key": provider.public_key} if hasattr(provider, "public_key") else {}
+    response = await with_retries(
+        lambda: client.chat.completions.create(
+            messages="Transcribe this audio",
+            provider=provider,
+            media=[[data, info.path.name]],
+            modalities=["text"],
+            **extra,
+        ),
+        **retry,
+    )
+    text = response.choices[0].message.content
+    if not isinstance(text, str) or not text.strip():
+        raise ValueError(f"The service heard no words in {info.path.name}. Is there speech in it?")
+    return text.strip()

@@ -1,0 +1,78 @@
+"""Faults from the services, replayed: each is a clear error, retried only when retrying is right."""
+
+from __future__ import annotations
+
+import pytest
+
+import helpers
+from helpers import faults, speech
+from helpers.resilience import ServiceError
+
+from conftest import run
+
+# fault -> (outcome kind or "ok", waits between attempts, attempts made)
+EXPECTED = {
+    "unauthorized-401": ("auth", [], 1),
+    "forbidden-403": ("auth", [], 1),
+    "model-not-found-404": ("not-found", [], 1),
+    "rate-limit-retry-after-then-ok": ("ok", [2.0], 2),  # waits what Retry-After says
+    "rate-limit-always": ("rate-limit", [1.0, 2.0], 3),  # no Retry-After: exponential backoff, bounded
+    "server-error-500-then-ok": ("ok", [1.0], 2),
+    "bad-gateway-502-always": ("server", [1.0, 2.0], 3),
+    "unavailable-503-then-ok": ("ok", [3.0], 2),
+    "connection-reset-then-ok": ("ok", [1.0], 2),
+    "read-timeout-always": ("timeout", [1.0, 2.0], 3),
+    "empty-body": ("malformed", [], 1),
+    "malformed-json": ("malformed", [], 1),
+}
+
+
+def test_every_recorded_fault_has_an_expectation():
+    assert set(faults.available_faults()) == set(EXPECTED) | {"slow-answer"}
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_fault_outcome(replay, name):
+    kind, expected_waits, attempts = EXPECTED[name]
+    waits = []
+
+    async def no_sleep(seconds):
+        waits.append(seconds)
+
+    target = replay / f"{name}.mp3"
+    with faults.simulated(name):
+        if kind == "ok":
+            run(speech.speak("Say good day to the world", target, sleep=no_sleep))
+            assert helpers.describe_audio(target).format == "MP3"
+        else:
+            with pytest.raises(ServiceError) as caught:
+                run(speech.speak("Say good day to the world", target, sleep=no_sleep))
+            assert caught.value.kind == kind and caught.value.attempts == attempts
+            assert not target.exists()  # no partial audio file
+            assert len(str(caught.value)) < 400 and "." in str(caught.value)  # a sentence of advice
+    assert waits == expected_waits
+
+
+def test_a_slow_answer_times_out_for_real(replay):
+    with faults.simulated("slow-answer"), pytest.raises(ServiceError, match="no answer within 0.2 s") as caught:
+        run(speech.speak("Say good day to the world", "slow.mp3", timeout=0.2, attempts=2, backoff=0))
+    assert caught.value.kind == "timeout" and caught.value.attempts == 2
+
+
+def test_fault_messages_say_what_to_do(replay):
+    with faults.simulated("rate-limit-always"), pytest.raises(ServiceError) as caught:
+        run(speech.speak("Say good day to the world", "x.mp3", backoff=0))
+    assert "tried 3 times" in str(caught.value) and "wait a minute" in str(caught.value)
+
+
+def test_unknown_fault_name_lists_the_recorded_ones():
+    with pytest.raises(ValueError, match="Recorded: bad-gateway-502-always"):
+        with faults.simulated("volcano"):
+            pass
+
+
+def test_an_unrecorded_request_is_not_retried(replay):
+    with pytest.raises(ServiceError) as caught:
+        run(speech.speak("Say something new", "new.mp3", voice="shimmer"))
+    assert caught.value.kind == "unrecorded" and caught.value.attempts == 1
+    assert isinstance(caught.value.__cause__, helpers.UnrecordedRequestError)
