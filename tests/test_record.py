@@ -14,7 +14,8 @@ from aiohttp import web
 import helpers
 
 SECRETS = {
-    "header": "sk_HEADER" + "a1" * 12,
+    "header": "HEADERa1" * 4,  # no sk_/Bearer shape: only the header rule can catch it
+    "bearer": "sk_BEARER" + "f6" * 12,
     "cookie": "hf_COOKIE" + "b2" * 12,
     "query": "sk_QUERY" + "c3" * 12,
     "json": "sk_JSON" + "d4" * 12,
@@ -59,7 +60,8 @@ def fake_service():
 
 
 async def _client_calls(base: str) -> tuple[str, list]:
-    headers = {"authorization": f"Bearer {SECRETS['header']}", "x-zerogpu-token": SECRETS["zerogpu"]}
+    headers = {"authorization": f"Token {SECRETS['header']}", "x-zerogpu-token": SECRETS["zerogpu"],
+               "x-request-note": f"Bearer {SECRETS['bearer']}"}
     async with aiohttp.ClientSession(headers=headers, cookies={"token": SECRETS["cookie"]}) as session:
         async with session.post(
             f"{base}/v1/chat/completions?key={SECRETS['query']}",
