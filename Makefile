@@ -32,4 +32,4 @@ clean:
 
 ## Re-execute every notebook in place, in replay mode (after editing one).
 notebooks: $(STAMP)
-	cd notebooks && G4F_TUTORIAL_MODE=replay ../$(BIN)/jupyter nbconvert --to notebook --execute --inplace --log-level=WARN 0*.ipynb
+	cd notebooks && G4F_TUTORIAL_MODE=replay ../$(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.record_timing=False --log-level=ERROR 0*.ipynb

@@ -2,7 +2,7 @@
 
 from .audio import AudioFileError, AudioInfo, describe_audio, play
 from .environment import environment_report
-from .faults import available_faults, simulated
+from .faults import available_faults, simulated, simulated_latency
 from .files import FileExistsNotOverwrittenError, save_bytes
 from .modes import Mode, current_mode, start, stop
 from .providers import ProviderNotFoundError, find_provider
@@ -15,6 +15,6 @@ __all__ = [
     "AudioFileError", "AudioInfo", "FileExistsNotOverwrittenError", "Mode", "NoAudioError",
     "ProviderNotFoundError", "UnrecordedRequestError", "current_mode", "describe_audio", "environment_report",
     "find_provider", "play", "save_bytes", "save_speech", "speech_bytes", "start", "stop",
-    "transcript_of", "available_faults", "simulated", "ServiceError", "with_retries",
+    "transcript_of", "available_faults", "simulated", "simulated_latency", "ServiceError", "with_retries",
     "speak", "transcribe", "SpeechRequestError",
 ]

@@ -17,6 +17,16 @@ def available_faults() -> list[str]:
 
 
 @contextmanager
+def simulated_latency(seconds: float) -> Iterator[None]:
+    """Inside the block every answer takes ``seconds`` longer, as over a real network."""
+    token = transport.latency.set(seconds)
+    try:
+        yield
+    finally:
+        transport.latency.reset(token)
+
+
+@contextmanager
 def simulated(name: str) -> Iterator[None]:
     """Inside the block, the documented speech call meets the fault ``name``.
 

@@ -340,9 +340,9 @@ class UnrecordedRequestError(CannotOverwriteExistingCassetteException):
         ]
         if same_endpoint:
             lines.append(f"  recorded for this address in {relative(Path(self.cassette._path))}:")
-            lines += [f"    - {describe_body(r) or '(no body)'}" for r in same_endpoint[:12]]
-            if len(same_endpoint) > 12:
-                lines.append(f"    … and {len(same_endpoint) - 12} more")
+            lines += [f"    - {describe_body(r) or '(no body)'}" for r in same_endpoint[:8]]
+            if len(same_endpoint) > 8:
+                lines.append(f"    … and {len(same_endpoint) - 8} more")
         else:
             lines.append(f"  {relative(Path(self.cassette._path))} has nothing for this address.")
         lines.append(

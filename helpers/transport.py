@@ -35,6 +35,8 @@ class Seen:
 
 
 _observed: ContextVar[list[Seen] | None] = ContextVar("observed", default=None)
+latency: ContextVar[float] = ContextVar("latency", default=0.0)
+"""Seconds added to every answer: replay is instant, real services are not."""
 
 
 def observe() -> list[Seen]:
@@ -78,6 +80,8 @@ def _watch(request: Any) -> Any:
     @functools.wraps(request)
     async def watched(self: aiohttp.ClientSession, method: str, url: Any, **kwargs: Any) -> Any:
         response = await request(self, method, url, **kwargs)
+        if latency.get():
+            await asyncio.sleep(latency.get())
         fault = response.headers.get(FAULT_HEADER)
         if fault:
             await _play_fault(fault, str(url))

@@ -25,6 +25,7 @@ def test_notebook_is_small_executed_and_starts_with_the_mode_line(path):
     assert cells[-1]["cell_type"] == "markdown" and "What you learned" in "".join(cells[-1]["source"])
     assert not any(o["output_type"] == "error" for c in code for o in c["outputs"])
     assert "base64," not in path.read_text()  # audio is linked, never embedded
+    assert "iopub.execute_input" not in path.read_text()  # no timing noise in diffs
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)

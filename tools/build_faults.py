@@ -1,7 +1,8 @@
 """Build recordings/faults/*.yaml: the documented speech call meeting each kind of failure.
 
 Each file holds the model lists and the documented speech request (copied
-from recordings/g4f-<version>.yaml) answered by a sequence of faults, played
+from recordings/g4f-<version>.yaml) answered by a sequence of faults, plus
+the fallback provider's speech answer, played
 once each and in order by ``helpers.faults.simulated(name)``. Like the other
 recordings they are stand-ins built offline; the error bodies follow the
 shapes Pollinations and OpenAI-style APIs send (JSON ``error`` objects, HTML
@@ -84,12 +85,14 @@ def main() -> None:
         (q, a) for q, a in zip(requests, responses)
         if q.method == "POST" and b'"voice": "alloy"' in q.body and b"good day" in q.body and b'"mp3"' in q.body
     )
+    fallback = [(q, a) for q, a in zip(requests, responses) if q.uri.endswith("/v1/audio/speech")]
     folder = recordings.RECORDINGS_DIR / "faults"
     folder.mkdir(exist_ok=True)
     for name, answers in SCENARIOS.items():
         interactions = list(model_lists)
         for item in answers:
             interactions.append((copy.deepcopy(speech[0]), speech[1] if item == "OK" else item))
+        interactions += fallback  # notebook 06 falls back to PollinationsAudio when speech keeps failing
         cassette = {"requests": [q for q, _ in interactions], "responses": [a for _, a in interactions]}
         (folder / f"{name}.yaml").write_text(serialize(cassette, yamlserializer), encoding="utf-8")
     print(f"wrote {len(SCENARIOS)} fault recordings to {folder.relative_to(ROOT)}")

@@ -164,6 +164,23 @@ class Answers:
         }
         return json_response(chat_completion(request_id, message, usage))
 
+    def raw_speech(self, body: dict) -> dict:
+        """A text-to-speech endpoint reads its input word for word and answers with the audio itself."""
+        text = body["input"]
+        samples, rate = synthesise(text, body.get("voice", "alloy"))
+        fmt = body.get("response_format", "mp3")
+        data = encode(samples, rate, fmt)
+        self.transcripts[hashlib.sha256(data).hexdigest()] = text
+        return {
+            "status": {"code": 200, "message": "OK"},
+            "headers": {
+                "content-type": [{"mp3": "audio/mpeg", "wav": "audio/wav"}.get(fmt, f"audio/{fmt}")],
+                "date": ["Mon, 24 Nov 2025 12:00:00 GMT"],
+                recordings.PROVENANCE_HEADER: [PROVENANCE],
+            },
+            "body": {"string": data},
+        }
+
     def answer(self, request: Request) -> dict:
         url = request.uri.split("?")[0]
         body = request.body.decode() if isinstance(request.body, bytes) else (request.body or "")
@@ -174,6 +191,8 @@ class Answers:
             return json_response({"object": "list", "data": TEXT_MODELS})
         if url == "https://gen.pollinations.ai/audio/models":
             return json_response(AUDIO_MODELS)
+        if url == "https://gen.pollinations.ai/v1/audio/speech":
+            return self.raw_speech(json.loads(body))
         if url == "https://gen.pollinations.ai/v1/audio/transcriptions":
             return json_response({"text": self.transcript_for(body)})
         if url == "https://pollinations.g4f.space/v1/chat/completions":

@@ -20,6 +20,10 @@ SPEECH = [  # (voice, format, prompt): the documented call, then the variations 
     ("alloy", "wav", "Say good day to the world"),
     ("alloy", "mp3", "Say welcome to the workshop"),
 ]
+BATCH = [  # notebook 07 speaks these concurrently
+    "Say good morning", "Say good afternoon", "Say good evening", "Say good night",
+    "Say see you tomorrow", "Say thank you for listening",
+]
 
 
 async def speak(voice: str, fmt: str, prompt: str, save_as: str | None = None) -> None:
@@ -33,6 +37,21 @@ async def speak(voice: str, fmt: str, prompt: str, save_as: str | None = None) -
         audio={"voice": voice, "format": fmt},
     )
     response.choices[0].message.save(save_as or f"{voice}.{fmt}")
+
+
+async def speak_with_pollinations_audio(voice: str, fmt: str, prompt: str) -> None:
+    """The fallback provider of notebook 06: PollinationsAudio's speech endpoint."""
+    import g4f
+    from g4f.client import AsyncClient
+
+    client = AsyncClient(provider=g4f.Provider.PollinationsAudio)
+    response = await client.chat.completions.create(
+        model="openai-audio",
+        messages=[{"role": "user", "content": prompt}],
+        audio={"voice": voice, "format": fmt},
+        api_key=g4f.Provider.PollinationsAudio.public_key,
+    )
+    response.choices[0].message.save(f"fallback-{voice}.{fmt}")
 
 
 async def transcribe_with_pollinations_audio(filename: str) -> None:
@@ -72,6 +91,8 @@ async def round_trip() -> None:
 
 SCENARIOS: dict[str, Callable[[], Awaitable[None]]] = {
     **{f"speech-{v}-{f}-{p.split()[1]}": (lambda v=v, f=f, p=p: speak(v, f, p)) for v, f, p in SPEECH},
+    **{f"batch-{p.split(maxsplit=1)[1].replace(' ', '-')}": (lambda p=p: speak("alloy", "mp3", p)) for p in BATCH},
+    "speech-pollinations-audio": lambda: speak_with_pollinations_audio("alloy", "mp3", "Say good day to the world"),
     "transcribe-pollinations-audio": lambda: transcribe_with_pollinations_audio("audio.wav"),
     "transcribe-chat": lambda: transcribe_with_chat("audio.wav"),
     "round-trip": round_trip,
