@@ -3,8 +3,12 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+DOC_VENV := .venv-documented
+DOC_BIN := $(DOC_VENV)/bin
+DOC_STAMP := $(DOC_VENV)/.installed
+NBVAL := --nbval --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg
 
-.PHONY: setup lab test notebooks standins clean
+.PHONY: setup documented lab test notebooks standins clean
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,23 +17,38 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
-setup: $(STAMP)
+## The g4f 0.5.2.2 environment the documentation was written for, as a second Jupyter kernel.
+$(DOC_STAMP): requirements-documented.txt pyproject.toml $(STAMP)
+	$(PYTHON) -m venv $(DOC_VENV)
+	$(DOC_BIN)/python -m pip install --quiet --upgrade pip
+	$(DOC_BIN)/python -m pip install --quiet -r requirements-documented.txt
+	$(DOC_BIN)/python -m pip install --quiet --no-deps -e .
+	$(DOC_BIN)/python -m ipykernel install --prefix $(VENV) --name g4f-0.5.2.2 \
+		--display-name "Python (g4f 0.5.2.2, as documented)" > /dev/null 2>&1
+	touch $(DOC_STAMP)
+
+setup: $(STAMP) $(DOC_STAMP)
+documented: $(DOC_STAMP)
 
 ## Open the tutorials in JupyterLab (replay mode unless G4F_TUTORIAL_MODE says otherwise).
-lab: $(STAMP)
+lab: $(STAMP) $(DOC_STAMP)
 	$(BIN)/jupyter lab notebooks/00_start_here.ipynb
 
-## Unit tests, then every notebook under nbval against the recordings. Never uses the network.
-test: $(STAMP)
-	G4F_TUTORIAL_MODE=replay $(BIN)/python -m pytest tests notebooks --nbval --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg
+## Unit tests, then every notebook under nbval against the recordings, in both environments. No network.
+test: $(STAMP) $(DOC_STAMP)
+	G4F_TUTORIAL_MODE=replay $(BIN)/python -m pytest tests notebooks --ignore=notebooks/documented $(NBVAL)
+	G4F_TUTORIAL_MODE=replay $(DOC_BIN)/python -m pytest tests/test_documented.py tests/test_recordings.py notebooks/documented $(NBVAL)
+
+## Re-execute every notebook in place, in replay mode (after editing one).
+notebooks: $(STAMP) $(DOC_STAMP)
+	cd notebooks && G4F_TUTORIAL_MODE=replay ../$(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.record_timing=False --log-level=ERROR 0*.ipynb
+	cd notebooks/documented && G4F_TUTORIAL_MODE=replay ../../$(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.record_timing=False --log-level=ERROR *.ipynb
 
 ## Rebuild the stand-in recordings (needs tools/requirements-standins.txt and Debian's flite).
-standins: $(STAMP)
+standins: $(STAMP) $(DOC_STAMP)
 	$(BIN)/python tools/build_standins.py
+	$(BIN)/python tools/build_standins.py --python $(DOC_BIN)/python
+	$(BIN)/python tools/build_faults.py
 
 clean:
 	rm -rf .scratch
-
-## Re-execute every notebook in place, in replay mode (after editing one).
-notebooks: $(STAMP)
-	cd notebooks && G4F_TUTORIAL_MODE=replay ../$(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.record_timing=False --log-level=ERROR 0*.ipynb

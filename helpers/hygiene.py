@@ -66,6 +66,10 @@ def isolate_g4f(scratch: Path = SCRATCH_DIR) -> Path:
     import g4f.image.copy_images as media
 
     g4f.debug.version_check = False
+    import g4f.cookies
+
+    if hasattr(g4f.cookies, "set_cookies_dir"):  # instead of ./har_and_cookies next to the notebook
+        g4f.cookies.set_cookies_dir(str(scratch / "g4f-config" / "cookies"))
     media_dir = scratch / "generated_media"
     media.media_dir = str(media_dir)
     media.images_dir = str(scratch / "generated_images")

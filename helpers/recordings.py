@@ -283,6 +283,7 @@ class Recording:
     request: Request
     status: int
     provenance: str
+    content_type: str = ""
 
     @property
     def summary(self) -> str:
@@ -298,8 +299,11 @@ def load_recordings(path: Path | None = None) -> list[Recording]:
     from vcr.serialize import deserialize
 
     requests, responses = deserialize(path.read_text(encoding="utf-8"), yamlserializer)
+    def header(response: dict, name: str) -> str:
+        return (response.get("headers", {}).get(name) or [""])[0]
+
     return [
-        Recording(req, resp["status"]["code"], (resp.get("headers", {}).get(PROVENANCE_HEADER) or ["unknown"])[0])
+        Recording(req, resp["status"]["code"], header(resp, PROVENANCE_HEADER) or "unknown", header(resp, "content-type"))
         for req, resp in zip(requests, responses)
     ]
 
@@ -371,6 +375,23 @@ def _save_after_each_answer(cassette: Any) -> None:
     cassette.append = append_and_save
 
 
+def _g4f_stream_patch() -> tuple:
+    """Give replayed aiohttp answers g4f's streaming methods (``iter_lines``, ``sse``...).
+
+    g4f reads some answers (the Gradio SSE stream of the Hugging Face providers)
+    through methods of its own ``StreamResponse`` class; vcrpy replays with its
+    ``MockClientResponse``, which lacks them. A class with both, swapped in
+    through vcrpy's ``custom_patches`` while the cassette is open, fixes that.
+    """
+    try:
+        from g4f.requests.aiohttp import StreamResponse
+    except ImportError:
+        return ()
+    mock = vcr.stubs.aiohttp_stubs.MockClientResponse
+    replayed = type("ReplayedG4FResponse", (mock, StreamResponse), {})
+    return ((vcr.stubs.aiohttp_stubs, "MockClientResponse", replayed),)
+
+
 def open_cassette(path: Path, *, record: bool, repeat: bool = True) -> tuple[Any, Any]:
     """Enter a vcrpy cassette; returns (context manager, cassette).
 
@@ -378,6 +399,7 @@ def open_cassette(path: Path, *, record: bool, repeat: bool = True) -> tuple[Any
     replaces the recordings they match. ``repeat=False`` plays each recorded
     answer once, in order (a 429 first, then a success).
     """
+    patches = _g4f_stream_patch()
     config = vcr.VCR(
         serializer="yaml",
         match_on=MATCH_ON,
@@ -386,7 +408,7 @@ def open_cassette(path: Path, *, record: bool, repeat: bool = True) -> tuple[Any
         decode_compressed_response=True,
         record_mode="all" if record else "none",
     )
-    context = config.use_cassette(str(path), allow_playback_repeats=repeat)
+    context = config.use_cassette(str(path), allow_playback_repeats=repeat, custom_patches=patches)
     cassette = context.__enter__()
     if record:
         _save_after_each_answer(cassette)

@@ -88,3 +88,13 @@ def test_environment_report_compares_with_the_pins(monkeypatch):
     assert "g4f           8.8.6     requirements.txt pins 0.0.1: run make setup" in report
     assert "not-a-package-here" in report and "missing" in report
     assert report.splitlines()[-1].startswith("mode")
+
+
+def test_the_documented_environment_keeps_the_main_pins():
+    from helpers import environment
+
+    main = environment.pinned_versions()
+    documented = environment.pinned_versions((ROOT / "requirements-documented.txt").read_text())
+    assert documented.pop("g4f") == "0.5.2.2" and main["g4f"] == "8.8.6"
+    assert {name: main[name] for name in documented if name in main} == {
+        name: pin for name, pin in documented.items() if name in main}

@@ -8,7 +8,7 @@ import pytest
 
 from conftest import ROOT
 
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+NOTEBOOKS = sorted((ROOT / "notebooks").rglob("*.ipynb"))
 
 
 def test_there_are_notebooks():
@@ -30,4 +30,4 @@ def test_notebook_is_small_executed_and_starts_with_the_mode_line(path):
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_readme_lists_every_notebook(path):
-    assert f"notebooks/{path.name}" in (ROOT / "README.md").read_text()
+    assert path.relative_to(ROOT).as_posix() in (ROOT / "README.md").read_text()

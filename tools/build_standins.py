@@ -13,7 +13,8 @@ transcript is the known text of its clip. Each answer carries the header
 Re-record for real with ``G4F_TUTORIAL_MODE=record`` (see recordings/README.md).
 
 Usage (needs tools/requirements-standins.txt and Debian's flite):
-    python tools/build_standins.py            # rebuild from scratch
+    python tools/build_standins.py                                   # g4f 8.8.6, from .venv
+    python tools/build_standins.py --python .venv-documented/bin/python   # g4f 0.5.2.2
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import io
 import json
 import os
 import shutil
+import argparse
 import subprocess
 import sys
 import tempfile
@@ -40,7 +42,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tools"))
 
 from helpers import recordings  # noqa: E402
-from standin_scenarios import SCENARIOS  # noqa: E402
+from standin_scenarios import DOCUMENTED_SCENARIOS, SCENARIOS  # noqa: E402
 
 PROVENANCE = "stand-in built offline by tools/build_standins.py, not a live recording"
 SAMPLE = ROOT / "notebooks" / "audio.wav"
@@ -117,6 +119,26 @@ AUDIO_MODELS = [
 ]
 
 
+IMAGE_MODEL_NAMES = ["flux", "turbo", "gptimage"]  # what image.pollinations.ai/models listed in g4f 0.5.2.2's time
+HF_SPACE_PAGE = "https://huggingface.co/spaces/microsoft/phi-4-multimodal"
+GRADIO = "https://microsoft-phi-4-multimodal.hf.space/gradio_api"
+FAKE_ZEROGPU = "stand-in-zerogpu-token"  # the real page carries a short-lived token; record mode redacts it
+EVENT_ID = "5f0c3a1e9b8d4e2f8a7c6b5d4e3f2a10"
+
+
+def sse(*events: dict) -> bytes:
+    """A Gradio queue stream: ``data: {json}`` lines, each followed by a blank line."""
+    return "".join(f"data: {json.dumps(event)}\n\n" for event in events).encode()
+
+
+def text_response(body: bytes | str, content_type: str) -> dict:
+    return {
+        "status": {"code": 200, "message": "OK"},
+        "headers": {"content-type": [content_type], recordings.PROVENANCE_HEADER: [PROVENANCE]},
+        "body": {"string": body.encode() if isinstance(body, str) else body},
+    }
+
+
 def chat_completion(request_id: str, message: dict, usage: dict) -> dict:
     return {
         "id": f"chatcmpl-{request_id[:24]}",
@@ -132,7 +154,9 @@ def chat_completion(request_id: str, message: dict, usage: dict) -> dict:
 class Answers:
     """Makes the answer for each request and remembers which clip says what."""
 
-    def __init__(self) -> None:
+    def __init__(self, g4f_version: str) -> None:
+        self.g4f_version = g4f_version
+        self.last_join: dict = {}
         self.transcripts = {hashlib.sha256(SAMPLE.read_bytes()).hexdigest(): SAMPLE_TRANSCRIPT}
 
     def transcript_for(self, text: str) -> str:
@@ -181,12 +205,63 @@ class Answers:
             "body": {"string": data},
         }
 
+    def gradio(self, url: str, body: str) -> dict:
+        """The Phi-4 Space's Gradio API as g4f 0.5.2.2 walks it: upload, predict, join, SSE."""
+        if url.endswith("/upload"):
+            digest = body.split("sha256 ")[1].split()[0]
+            name = body.split("file '")[1].split("'")[0]
+            return json_response([f"/tmp/gradio/{digest}/{name}"])
+        if url.endswith("/run/predict"):
+            return json_response({"data": [[], {"text": "", "files": []}], "is_generating": False,
+                                  "duration": 0.0021, "average_duration": 0.0021, "render_config": None,
+                                  "changed_state_ids": []})
+        if url.endswith("/queue/join"):
+            self.last_join = json.loads(body)
+            return json_response({"event_id": EVENT_ID})
+        if url.endswith("/queue/data"):
+            file_data = self.last_join["data"][1][0]["content"]["file"]
+            digest = file_data["path"].split("/")[3]
+            text = next(t for d, t in self.transcripts.items() if d == digest)
+            history = [
+                {"role": "user", "metadata": None, "content": self.last_join["data"][0][0]["content"], "options": None},
+                {"role": "user", "metadata": None, "content": {"file": file_data, "alt_text": None}, "options": None},
+                {"role": "assistant", "metadata": None, "content": text, "options": None},
+            ]
+            stream = sse(
+                {"msg": "estimation", "event_id": EVENT_ID, "rank": 0, "queue_size": 1, "rank_eta": None},
+                {"msg": "process_starts", "event_id": EVENT_ID, "eta": None, "progress_data": None},
+                {"msg": "process_completed", "event_id": EVENT_ID, "success": True, "title": None,
+                 "output": {"data": [history], "is_generating": False, "duration": 1.734,
+                            "average_duration": 1.734, "render_config": None, "changed_state_ids": []}},
+                {"msg": "close_stream", "event_id": None},
+            )
+            return text_response(stream, "text/event-stream; charset=utf-8")
+        raise SystemExit(f"build_standins.py does not know the Gradio call {url}")
+
     def answer(self, request: Request) -> dict:
         url = request.uri.split("?")[0]
         body = request.body.decode() if isinstance(request.body, bytes) else (request.body or "")
         request_id = hashlib.sha256((request.method + request.uri + body).encode()).hexdigest()
         if url == "https://image.pollinations.ai/models":
-            return json_response(IMAGE_MODELS)
+            return json_response(IMAGE_MODELS if self.g4f_version.startswith("8.") else IMAGE_MODEL_NAMES)
+        if url == "https://text.pollinations.ai/models":
+            return json_response(TEXT_MODELS)
+        if url == "https://text.pollinations.ai":  # g4f 0.5.2.2: raw audio back from the root path
+            data = json.loads(body)
+            answer = self.speech(request_id, data)
+            audio = json.loads(answer["body"]["string"])["choices"][0]["message"]["audio"]["data"]
+            return {**text_response(base64.b64decode(audio), "audio/mpeg"),
+                    "headers": {"content-type": ["audio/mpeg"], "date": ["Mon, 24 Nov 2025 12:00:00 GMT"],
+                                recordings.PROVENANCE_HEADER: [PROVENANCE]}}
+        if url == HF_SPACE_PAGE:
+            page = ('<!doctype html><html><head><title>Phi-4 Multimodal - a Hugging Face Space by microsoft</title>'
+                    '</head><body><div class="SVELTE_HYDRATER contents" data-target="SpacePageInner" data-props="{'
+                    '&quot;space&quot;:{&quot;id&quot;:&quot;microsoft/phi-4-multimodal&quot;,&quot;sdk&quot;:&quot;gradio&quot;},'
+                    f'&quot;zeroGPU&quot;:{{&quot;token&quot;:&quot;{FAKE_ZEROGPU}&quot;,'
+                    '&quot;sessionUuid&quot;:&quot;0b5d1f3e-7c2a-4b8e-9f6d-3a1c2e4b5d6f&quot;}}"></div></body></html>')
+            return text_response(page, "text/html; charset=utf-8")
+        if url.startswith(GRADIO):
+            return self.gradio(url, body)
         if url == "https://pollinations.g4f.space/v1/models":
             return json_response({"object": "list", "data": TEXT_MODELS})
         if url == "https://gen.pollinations.ai/audio/models":
@@ -209,12 +284,12 @@ class Answers:
 
 # -- the loop: run a scenario, answer what it asked, until nothing is unanswered --
 
-def run_scenario(name: str) -> list[dict]:
+def run_scenario(name: str, python: str) -> list[dict]:
     """Run one scenario in a fresh process (g4f caches models per process)."""
     with tempfile.TemporaryDirectory() as tmp:
         shutil.copy(SAMPLE, Path(tmp) / SAMPLE.name)
         result = subprocess.run(
-            [sys.executable, str(ROOT / "tools" / "standin_scenarios.py"), name],
+            [python, str(ROOT / "tools" / "standin_scenarios.py"), name],
             cwd=tmp, capture_output=True, text=True, env={**os.environ, "G4F_TUTORIAL_MODE": "replay"},
         )
     lines = [line for line in result.stdout.splitlines() if line.startswith("{")]
@@ -224,8 +299,16 @@ def run_scenario(name: str) -> list[dict]:
 
 
 def main() -> None:
-    path = recordings.cassette_path()
-    answers = Answers()
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--python", default=sys.executable, help="the interpreter whose g4f to record for")
+    python = str(Path(parser.parse_args().python).absolute())
+    g4f_version = subprocess.run(
+        [python, "-c", "from importlib.metadata import version; print(version('g4f'))"],
+        capture_output=True, text=True, check=True,
+    ).stdout.strip()
+    scenarios = SCENARIOS if g4f_version.startswith("8.") else DOCUMENTED_SCENARIOS
+    path = recordings.cassette_path(g4f_version)
+    answers = Answers(g4f_version)
     interactions: list[tuple[Request, dict]] = []
 
     def save() -> None:
@@ -233,14 +316,18 @@ def main() -> None:
         path.write_text(serialize(cassette, yamlserializer), encoding="utf-8")
 
     save()
-    for name in SCENARIOS:
+    for name in scenarios:
         for _attempt in range(10):
-            missing = run_scenario(name)
+            missing = run_scenario(name, python)
             if not missing:
                 print(f"{name}: fully recorded")
                 break
+            answered = {(q.method, q.uri, q.body) for q, _ in interactions}
             for item in missing:
                 request = Request(item["method"], item["uri"], item["body"], item["headers"])
+                if (request.method, request.uri, request.body) in answered:
+                    continue  # asked twice in one run (g4f retries a failed model list)
+                answered.add((request.method, request.uri, request.body))
                 interactions.append((request, answers.answer(request)))
                 print(f"{name}: answered {recordings.describe_request(request)}")
             save()

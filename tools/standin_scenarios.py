@@ -89,6 +89,17 @@ async def round_trip() -> None:
     await transcribe_with_pollinations_audio("alloy.mp3")
 
 
+def documented_module() -> None:
+    """notebooks/documented/audio.py, unchanged, as a script (g4f 0.5.2.2)."""
+    import runpy
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[1] / "notebooks" / "documented" / "audio.py"
+    runpy.run_path(str(script), run_name="__main__")
+
+
+DOCUMENTED_SCENARIOS: dict[str, Callable[[], object]] = {"documented-module": documented_module}
+
 SCENARIOS: dict[str, Callable[[], Awaitable[None]]] = {
     **{f"speech-{v}-{f}-{p.split()[1]}": (lambda v=v, f=f, p=p: speak(v, f, p)) for v, f, p in SPEECH},
     **{f"batch-{p.split(maxsplit=1)[1].replace(' ', '-')}": (lambda p=p: speak("alloy", "mp3", p)) for p in BATCH},
@@ -105,7 +116,9 @@ def main(name: str) -> int:
 
     helpers.start("replay")
     try:
-        asyncio.run(SCENARIOS[name]())
+        result = {**SCENARIOS, **DOCUMENTED_SCENARIOS}[name]()
+        if asyncio.iscoroutine(result):
+            asyncio.run(result)
     except Exception as error:  # the unanswered requests are reported below
         if not recordings.UNRECORDED:
             raise

@@ -1,0 +1,53 @@
+"""The documented module, verbatim, under g4f 0.5.2.2 (run by make test in .venv-documented)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from importlib.metadata import version
+
+import pytest
+
+import helpers
+from helpers import recordings
+
+from conftest import ROOT, SAMPLE
+
+pytestmark = pytest.mark.skipif(version("g4f") != "0.5.2.2", reason="runs in .venv-documented (g4f 0.5.2.2)")
+DOCUMENTED = ROOT / "notebooks" / "documented" / "audio.py"
+
+
+def test_the_documented_script_runs_unchanged_offline(tmp_path):
+    shutil.copy(DOCUMENTED, tmp_path / "audio.py")
+    shutil.copy(SAMPLE, tmp_path / "audio.wav")
+    result = subprocess.run([sys.executable, "-m", "helpers", "audio.py"], cwd=tmp_path, capture_output=True,
+                            text=True, timeout=120, env={"PATH": "/usr/bin:/bin", "G4F_TUTORIAL_MODE": "replay"})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "Go forward ten meters."
+    info = helpers.describe_audio(tmp_path / "alloy.mp3")
+    assert info.format == "MP3" and info.duration > 0.5
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["alloy.mp3", "audio.py", "audio.wav"]
+
+
+def test_every_recorded_request_is_used_by_the_documented_module(monkeypatch, capsys):
+    import runpy
+
+    helpers.start("replay")
+    cassette = helpers.modes._state.cassette
+    monkeypatch.chdir(DOCUMENTED.parent)
+    runpy.run_path(str(DOCUMENTED), run_name="__main__")
+    assert capsys.readouterr().out.splitlines()[-1] == "Go forward ten meters."
+    assert all(cassette.play_counts[i] for i in range(len(cassette.data))), "a recording was never asked for"
+
+
+def test_find_provider_gives_the_documented_provider():
+    import g4f
+
+    assert helpers.find_provider("Microsoft_Phi_4") is g4f.Provider.Microsoft_Phi_4
+
+
+def test_recordings_for_this_version_are_stand_ins():
+    found = recordings.load_recordings()
+    assert recordings.cassette_path().name == "g4f-0.5.2.2.yaml"
+    assert len(found) == 8 and all("stand-in" in r.provenance for r in found)
