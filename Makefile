@@ -8,7 +8,7 @@ DOC_BIN := $(DOC_VENV)/bin
 DOC_STAMP := $(DOC_VENV)/.installed
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg
 
-.PHONY: setup documented lab test notebooks standins clean
+.PHONY: setup documented lab test notebooks exercises standins clean
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,13 +36,18 @@ lab: $(STAMP) $(DOC_STAMP)
 
 ## Unit tests, then every notebook under nbval against the recordings, in both environments. No network.
 test: $(STAMP) $(DOC_STAMP)
-	G4F_TUTORIAL_MODE=replay $(BIN)/python -m pytest tests notebooks --ignore=notebooks/documented $(NBVAL)
+	G4F_TUTORIAL_MODE=replay $(BIN)/python -m pytest tests notebooks --ignore=notebooks/documented --ignore=notebooks/exercises $(NBVAL)
 	G4F_TUTORIAL_MODE=replay $(DOC_BIN)/python -m pytest tests/test_documented.py tests/test_recordings.py notebooks/documented $(NBVAL)
 
 ## Re-execute every notebook in place, in replay mode (after editing one).
 notebooks: $(STAMP) $(DOC_STAMP)
 	cd notebooks && G4F_TUTORIAL_MODE=replay ../$(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.record_timing=False --log-level=ERROR 0*.ipynb
 	cd notebooks/documented && G4F_TUTORIAL_MODE=replay ../../$(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.record_timing=False --log-level=ERROR *.ipynb
+	$(BIN)/python tools/make_exercises.py
+
+## Regenerate notebooks/exercises/ from the solution cells of the notebooks.
+exercises: $(STAMP)
+	$(BIN)/python tools/make_exercises.py
 
 ## Rebuild the stand-in recordings (needs tools/requirements-standins.txt and Debian's flite).
 standins: $(STAMP) $(DOC_STAMP)

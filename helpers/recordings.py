@@ -308,6 +308,23 @@ def load_recordings(path: Path | None = None) -> list[Recording]:
     ]
 
 
+def recorded_speech(path: Path | None = None) -> list[dict[str, str]]:
+    """The speech requests a recordings file answers: ``{"voice", "format", "text"}`` each."""
+    found = []
+    for recording in load_recordings(path):
+        body = recording.request.body
+        try:
+            data = json.loads(body.decode() if isinstance(body, bytes) else body or "")
+        except ValueError:
+            continue
+        if not isinstance(data, dict) or "audio" not in data.get("modalities", []) or recording.status != 200:
+            continue
+        content = data["messages"][-1]["content"]
+        if isinstance(content, str):
+            found.append({"voice": data["audio"]["voice"], "format": data["audio"]["format"], "text": content})
+    return found
+
+
 def provenance_summary(recordings: list[Recording]) -> str:
     """'stand-in recordings', 'live recordings', or a count of each."""
     stand_ins = sum("stand-in" in r.provenance for r in recordings)

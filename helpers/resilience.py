@@ -44,7 +44,7 @@ def _status_of(error: BaseException, seen: list[Seen]) -> int | None:
 def diagnose(error: BaseException, seen: list[Seen] | None = None) -> Diagnosis:
     """Sort an exception from a provider call into a kind, whether to retry, and advice."""
     if isinstance(error, UnrecordedRequestError):
-        return Diagnosis("unrecorded", False, "Ask for a recorded request, or go online with helpers.start('live').")
+        return Diagnosis("unrecorded", False, "")  # its own message already says what to do
     if isinstance(error, (asyncio.TimeoutError, aiohttp.ServerTimeoutError)):
         return Diagnosis("timeout", True, "The service is slow right now; try again, or raise the timeout.")
     if isinstance(error, aiohttp.ClientConnectionError):
@@ -100,8 +100,9 @@ async def with_retries(
             if not found.retry or attempt == attempts:
                 tried = f" (tried {attempt} times)" if attempt > 1 else ""
                 said = re.sub(r"^(Error \d{3}: )\1", r"\1", str(error)).rstrip(".")
+                advice = f" {found.advice}" if found.advice else ""
                 raise ServiceError(
-                    f"{found.kind}: {said}{tried}. {found.advice}",
+                    f"{found.kind}: {said}{tried}.{advice}",
                     kind=found.kind, status=found.status, attempts=attempt,
                 ) from error
             retry_after = seen[-1].retry_after if seen else None

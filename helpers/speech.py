@@ -15,7 +15,7 @@ from typing import Any
 from .audio import describe_audio
 from .files import FileExistsNotOverwrittenError, save_bytes
 from .resilience import with_retries
-from .responses import speech_bytes
+from .responses import speech_bytes, transcript_of
 
 VOICES = ("alloy", "ash", "ballad", "coral", "echo", "fable", "nova", "onyx", "sage", "shimmer", "verse")
 FORMATS = ("mp3", "wav", "flac", "opus", "aac", "pcm16")
@@ -85,6 +85,15 @@ async def speak(
         raise FileExistsNotOverwrittenError(
             f"{str(path)!r} already exists and was left as it is. Choose another name, or pass overwrite=True."
         )
+    audio, _transcript = await synthesise(text, voice=voice, audio_format=audio_format, client=client, **retry)
+    return save_bytes(audio, path, overwrite=overwrite)
+
+
+async def synthesise(
+    text: str, *, voice: str = "alloy", audio_format: str = "mp3", client: Any = None, **retry: Any
+) -> tuple[bytes, str | None]:
+    """The checked speech call without saving: returns (audio bytes, transcript)."""
+    text = check_speech_request(text, voice, audio_format)
     client = _default_client(client)
     response = await with_retries(
         lambda: client.chat.completions.create(
@@ -94,7 +103,7 @@ async def speak(
         ),
         **retry,
     )
-    return save_bytes(speech_bytes(response), path, overwrite=overwrite)
+    return speech_bytes(response), transcript_of(response)
 
 
 async def transcribe(path: str | os.PathLike, *, client: Any = None, provider: Any = None, **retry: Any) -> str:

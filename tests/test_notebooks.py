@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import pytest
 
 from conftest import ROOT
 
-NOTEBOOKS = sorted((ROOT / "notebooks").rglob("*.ipynb"))
+NOTEBOOKS = sorted(p for p in (ROOT / "notebooks").rglob("*.ipynb") if "exercises" not in p.parts)
 
 
 def test_there_are_notebooks():
@@ -26,6 +28,23 @@ def test_notebook_is_small_executed_and_starts_with_the_mode_line(path):
     assert not any(o["output_type"] == "error" for c in code for o in c["outputs"])
     assert "base64," not in path.read_text()  # audio is linked, never embedded
     assert "iopub.execute_input" not in path.read_text()  # no timing noise in diffs
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_ends_with_an_exercise_and_its_solution(path):
+    cells = json.loads(path.read_text())["cells"]
+    solution = [i for i, c in enumerate(cells) if "solution" in c["metadata"].get("tags", [])]
+    assert solution, "no code cell tagged 'solution'"
+    assert "## Exercise" in "".join(cells[solution[0] - 1]["source"])
+
+
+def test_exercise_versions_are_in_sync_with_the_notebooks():
+    result = subprocess.run([sys.executable, str(ROOT / "tools" / "make_exercises.py"), "--check"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    for path in (ROOT / "notebooks" / "exercises").glob("*.ipynb"):
+        text = path.read_text()
+        assert '"solution"' not in text and "outputs\": [\n     {" not in text
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)

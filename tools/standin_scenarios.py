@@ -84,6 +84,17 @@ async def transcribe_with_chat(filename: str) -> None:
     print("transcript:", response.choices[0].message.content, file=sys.stderr)
 
 
+async def studio_round_trip(sentence: str) -> None:
+    """Notebook 05's exercise: the studio speaks a sentence, then transcribes its own clip."""
+    from helpers.studio import LAST, VoiceStudio
+
+    studio = VoiceStudio()
+    studio.text.value = sentence
+    await studio._generate()
+    studio.source.value = LAST
+    await studio._transcribe()
+
+
 async def round_trip() -> None:
     await speak("alloy", "mp3", "Say good day to the world", save_as="alloy.mp3")
     await transcribe_with_pollinations_audio("alloy.mp3")
@@ -107,6 +118,7 @@ SCENARIOS: dict[str, Callable[[], Awaitable[None]]] = {
     "transcribe-pollinations-audio": lambda: transcribe_with_pollinations_audio("audio.wav"),
     "transcribe-chat": lambda: transcribe_with_chat("audio.wav"),
     "round-trip": round_trip,
+    "studio-round-trip": lambda: studio_round_trip("Say good evening"),
 }
 
 

@@ -1,0 +1,1 @@
+../audio_module.py

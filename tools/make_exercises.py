@@ -1,0 +1,77 @@
+"""Make the exercise versions of the notebooks: notebooks/exercises/*.ipynb.
+
+In each notebook of notebooks/ (the solution versions), the code cells tagged
+``solution`` hold the answer to its exercise. The exercise version is the
+same notebook with those cells replaced by a placeholder and every output
+cleared, ready to hand out. Links to the files the notebooks read are made
+next to them, so the exercise versions run from their own folder.
+
+Usage: python tools/make_exercises.py [--check]   (--check: fail if they are out of date)
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCE = ROOT / "notebooks"
+TARGET = SOURCE / "exercises"
+SHARED_FILES = ["audio.wav", "audio_module.py"]
+PLACEHOLDER = "# Your code here: see the exercise above.\n"
+
+
+def exercise_version(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """The notebook with solution cells blanked and no outputs."""
+    result = nbformat.from_dict(notebook)
+    result.metadata.pop("widgets", None)  # saved widget state belongs to the executed version
+    for cell in result.cells:
+        if cell.cell_type != "code":
+            continue
+        if "solution" in cell.metadata.get("tags", []):
+            cell.source = PLACEHOLDER
+            cell.metadata["tags"] = ["exercise"]
+        cell.outputs = []
+        cell.execution_count = None
+    return result
+
+
+def expected() -> dict[str, str]:
+    """File name -> text of every exercise notebook the solutions imply."""
+    files = {}
+    for path in sorted(SOURCE.glob("[0-9][0-9]_*.ipynb")):
+        notebook = nbformat.read(path, as_version=4)
+        if not any("solution" in c.metadata.get("tags", []) for c in notebook.cells):
+            raise SystemExit(f"{path.name} has no cell tagged 'solution': every notebook ends with an exercise")
+        files[path.name] = nbformat.writes(exercise_version(notebook)) + "\n"
+    return files
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--check", action="store_true", help="fail if the exercise versions are out of date")
+    files = expected()
+    if parser.parse_args().check:
+        stale = [name for name, text in files.items()
+                 if not (TARGET / name).exists() or (TARGET / name).read_text() != text]
+        extra = sorted({p.name for p in TARGET.glob("*.ipynb")} - set(files))
+        if stale or extra:
+            print(f"out of date: {stale}, not from a notebook: {extra}. Run: python tools/make_exercises.py")
+            return 1
+        return 0
+    TARGET.mkdir(exist_ok=True)
+    for name, text in files.items():
+        (TARGET / name).write_text(text)
+    for shared in SHARED_FILES:
+        link = TARGET / shared
+        if not link.is_symlink():
+            link.symlink_to(Path("..") / shared)
+    print(f"wrote {len(files)} exercise notebooks to {TARGET.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
