@@ -8,7 +8,7 @@ DOC_BIN := $(DOC_VENV)/bin
 DOC_STAMP := $(DOC_VENV)/.installed
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg
 
-.PHONY: setup documented lab test notebooks exercises standins clean
+.PHONY: setup documented lab test notebooks exercises bench standins clean
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,10 @@ notebooks: $(STAMP) $(DOC_STAMP)
 	cd notebooks && G4F_TUTORIAL_MODE=replay ../$(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.record_timing=False --log-level=ERROR 0*.ipynb
 	cd notebooks/documented && G4F_TUTORIAL_MODE=replay ../../$(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.record_timing=False --log-level=ERROR *.ipynb
 	$(BIN)/python tools/make_exercises.py
+
+## Benchmarks: a table of figures beside their floors, and artifacts/bench.json (about 5-8 minutes).
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
 
 ## Regenerate notebooks/exercises/ from the solution cells of the notebooks.
 exercises: $(STAMP)
