@@ -41,8 +41,8 @@ test: $(STAMP) $(DOC_STAMP)
 
 ## Re-execute every notebook in place, in replay mode (after editing one).
 notebooks: $(STAMP) $(DOC_STAMP)
-	cd notebooks && G4F_TUTORIAL_MODE=replay ../$(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.record_timing=False --log-level=ERROR 0*.ipynb
-	cd notebooks/documented && G4F_TUTORIAL_MODE=replay ../../$(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.record_timing=False --log-level=ERROR *.ipynb
+	cd notebooks && G4F_TUTORIAL_MODE=replay ../$(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.record_timing=False --ExecutePreprocessor.store_widget_state=False --log-level=ERROR 0*.ipynb
+	cd notebooks/documented && G4F_TUTORIAL_MODE=replay ../../$(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.record_timing=False --ExecutePreprocessor.store_widget_state=False --log-level=ERROR *.ipynb
 	$(BIN)/python tools/make_exercises.py
 
 ## Benchmarks: a table of figures beside their floors, and artifacts/bench.json (about 5-8 minutes).

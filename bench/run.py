@@ -9,7 +9,6 @@ JupyterLab install). Run with `make bench`.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import os
 import platform
@@ -44,10 +43,25 @@ def folder_size(path: Path) -> int:
 
 # -- the notebook suite ---------------------------------------------------------
 
+
 def nbval(paths: list[Path]) -> float:
-    return timed([PYTHON, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval", "--nbval-current-env",
-                  "--nbval-sanitize-with", str(ROOT / "notebooks" / "sanitize.cfg"), *map(str, paths)],
-                 cwd=ROOT, env={**os.environ, "G4F_TUTORIAL_MODE": "replay"})
+    return timed(
+        [
+            PYTHON,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "--nbval",
+            "--nbval-current-env",
+            "--nbval-sanitize-with",
+            str(ROOT / "notebooks" / "sanitize.cfg"),
+            *map(str, paths),
+        ],
+        cwd=ROOT,
+        env={**os.environ, "G4F_TUTORIAL_MODE": "replay"},
+    )
 
 
 def bench_suite(runs: int) -> dict:
@@ -56,28 +70,38 @@ def bench_suite(runs: int) -> dict:
         trivial = []
         for index in range(len(notebooks)):
             path = Path(tmp) / f"trivial_{index}.ipynb"
-            cell = nbformat.v4.new_code_cell("1 + 1", execution_count=1,
-                                             outputs=[nbformat.v4.new_output("execute_result", {"text/plain": "2"}, execution_count=1)])
+            cell = nbformat.v4.new_code_cell(
+                "1 + 1",
+                execution_count=1,
+                outputs=[nbformat.v4.new_output("execute_result", {"text/plain": "2"}, execution_count=1)],
+            )
             nbformat.write(nbformat.v4.new_notebook(cells=[cell]), path)
             trivial.append(path)
         floor = median_of(runs, lambda: nbval(trivial))
     suite = median_of(runs, lambda: nbval(notebooks))
-    return {"figure": f"nbval, {len(notebooks)} notebooks", "value": suite, "unit": "s", "floor": floor,
-            "floor_is": f"nbval over {len(notebooks)} one-cell notebooks", "goal": "<= 1.5x floor",
-            "met": suite <= 1.5 * floor}
+    return {
+        "figure": f"nbval, {len(notebooks)} notebooks",
+        "value": suite,
+        "unit": "s",
+        "floor": floor,
+        "floor_is": f"nbval over {len(notebooks)} one-cell notebooks",
+        "goal": "<= 1.5x floor",
+        "met": suite <= 1.5 * floor,
+    }
 
 
 # -- replay latency -------------------------------------------------------------
 
+
 def bench_replay(runs: int, calls: int = 20) -> list[dict]:
     code = f"""
 import asyncio, json, statistics, sys, time, tempfile, pathlib, requests
-sys.path.insert(0, {str(ROOT / 'tests')!r})
+sys.path.insert(0, {str(ROOT / "tests")!r})
 import helpers
 from helpers import recordings
 from conftest import speak, transcribe
 import shutil
-work = pathlib.Path(tempfile.mkdtemp()); shutil.copy({str(ROOT / 'notebooks' / 'audio.wav')!r}, work)
+work = pathlib.Path(tempfile.mkdtemp()); shutil.copy({str(ROOT / "notebooks" / "audio.wav")!r}, work)
 import os; os.chdir(work)
 helpers.start()
 
@@ -92,12 +116,15 @@ async def per_call(make):
 speech = asyncio.run(per_call(speak))
 transcription = asyncio.run(per_call(transcribe))
 helpers.stop()
-context, cassette = recordings.open_cassette(pathlib.Path({str(ROOT / 'recordings' / 'g4f-8.8.6.yaml')!r}), record=False)
+cassette_file = pathlib.Path({str(ROOT / "recordings" / "g4f-8.8.6.yaml")!r})
+context, cassette = recordings.open_cassette(cassette_file, record=False)
 for _ in range(3):
     requests.get("https://image.pollinations.ai/models")
 times = []
 for _ in range({calls}):
-    start = time.perf_counter(); requests.get("https://image.pollinations.ai/models"); times.append(time.perf_counter() - start)
+    start = time.perf_counter()
+    requests.get("https://image.pollinations.ai/models")
+    times.append(time.perf_counter() - start)
 context.__exit__(None, None, None)
 print(json.dumps([speech, transcription, statistics.median(times)]))
 """
@@ -109,34 +136,53 @@ print(json.dumps([speech, transcription, statistics.median(times)]))
     common = {"unit": "ms", "floor": floor, "floor_is": "a replayed GET with requests, same cassette"}
     return [
         {"figure": "documented speech call, replay", "value": speech, **common, "goal": "< 20 ms", "met": speech < 20},
-        {"figure": "transcription call, replay", "value": transcription, **common, "goal": "< 20 ms", "met": transcription < 20},
+        {
+            "figure": "transcription call, replay",
+            "value": transcription,
+            **common,
+            "goal": "< 20 ms",
+            "met": transcription < 20,
+        },
     ]
 
 
 # -- first sound ----------------------------------------------------------------
 
+
 def install(requirements: list[str], folder: Path) -> tuple[float, int]:
     shutil.rmtree(folder, ignore_errors=True)
     start = time.perf_counter()
     subprocess.run([sys.executable, "-m", "venv", str(folder)], check=True)
-    subprocess.run([str(folder / "bin" / "python"), "-m", "pip", "install", "-q", *requirements],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [str(folder / "bin" / "python"), "-m", "pip", "install", "-q", *requirements], check=True, capture_output=True
+    )
     return time.perf_counter() - start, folder_size(folder)
 
 
 def first_sound(venv: Path) -> float:
     """From a fresh kernel to alloy.mp3 on disk, running notebook 02 in the fresh environment."""
-    subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "-q", "--no-deps", "-e", str(ROOT)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [str(venv / "bin" / "python"), "-m", "pip", "install", "-q", "--no-deps", "-e", str(ROOT)],
+        check=True,
+        capture_output=True,
+    )
     with tempfile.TemporaryDirectory() as tmp:
         shutil.copy(ROOT / "notebooks" / "02_generating_speech.ipynb", tmp)
-        code = ("import time, nbformat; from nbclient import NotebookClient\n"
-                "nb = nbformat.read('02_generating_speech.ipynb', 4)\n"
-                "cells = nb.cells[:next(i for i, c in enumerate(nb.cells) if 'message.save' in c.source) + 1]\n"
-                "nb.cells = cells\nstart = time.perf_counter()\n"
-                "NotebookClient(nb, kernel_name='python3').execute()\nprint(time.perf_counter() - start)")
-        out = subprocess.run([str(venv / "bin" / "python"), "-c", code], cwd=tmp, capture_output=True, text=True,
-                             check=True, env={**os.environ, "G4F_TUTORIAL_MODE": "replay"}).stdout
+        code = (
+            "import time, nbformat; from nbclient import NotebookClient\n"
+            "nb = nbformat.read('02_generating_speech.ipynb', 4)\n"
+            "cells = nb.cells[:next(i for i, c in enumerate(nb.cells) if 'message.save' in c.source) + 1]\n"
+            "nb.cells = cells\nstart = time.perf_counter()\n"
+            "NotebookClient(nb, kernel_name='python3').execute()\nprint(time.perf_counter() - start)"
+        )
+        out = subprocess.run(
+            [str(venv / "bin" / "python"), "-c", code],
+            cwd=tmp,
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "G4F_TUTORIAL_MODE": "replay"},
+        ).stdout
         assert (Path(tmp) / "alloy.mp3").exists()
     return float(out.strip().splitlines()[-1])
 
@@ -150,30 +196,70 @@ def bench_install(runs: int) -> list[dict]:
     full_time, bare_time = statistics.median(t for t, _ in full_runs), statistics.median(t for t, _ in bare_runs)
     full_size, bare_size = full_runs[-1][1], bare_runs[-1][1]
     return [
-        {"figure": "install requirements.txt (pip cache warm)", "value": full_time, "unit": "s", "floor": bare_time,
-         "floor_is": "install jupyterlab + ipywidgets", "goal": "-", "met": None},
-        {"figure": "installed size", "value": full_size / 2**20, "unit": "MiB", "floor": bare_size / 2**20,
-         "floor_is": "jupyterlab + ipywidgets", "goal": "-", "met": None},
-        {"figure": "fresh kernel to alloy.mp3 (notebook 02)", "value": sound, "unit": "s", "floor": None,
-         "floor_is": "", "goal": "-", "met": None},
+        {
+            "figure": "install requirements.txt (pip cache warm)",
+            "value": full_time,
+            "unit": "s",
+            "floor": bare_time,
+            "floor_is": "install jupyterlab + ipywidgets",
+            "goal": "-",
+            "met": None,
+        },
+        {
+            "figure": "installed size",
+            "value": full_size / 2**20,
+            "unit": "MiB",
+            "floor": bare_size / 2**20,
+            "floor_is": "jupyterlab + ipywidgets",
+            "goal": "-",
+            "met": None,
+        },
+        {
+            "figure": "fresh kernel to alloy.mp3 (notebook 02)",
+            "value": sound,
+            "unit": "s",
+            "floor": None,
+            "floor_is": "",
+            "goal": "-",
+            "met": None,
+        },
     ]
 
 
 # -- weight -----------------------------------------------------------------------
 
+
 def bench_weight() -> list[dict]:
     rows = []
     files = sorted((ROOT / "notebooks").rglob("*.ipynb")) + sorted((ROOT / "recordings").rglob("*.yaml"))
     for path in files:
-        rows.append({"figure": f"size {path.relative_to(ROOT)}", "value": path.stat().st_size / 1024, "unit": "KiB",
-                     "floor": None, "floor_is": "", "goal": "< 300 KiB" if path.suffix == ".ipynb" else "-",
-                     "met": path.stat().st_size < 300 * 1024 if path.suffix == ".ipynb" else None})
-    rows.append({"figure": "size, all notebooks and recordings", "value": sum(r["value"] for r in rows), "unit": "KiB",
-                 "floor": None, "floor_is": "", "goal": "-", "met": None})
+        rows.append(
+            {
+                "figure": f"size {path.relative_to(ROOT)}",
+                "value": path.stat().st_size / 1024,
+                "unit": "KiB",
+                "floor": None,
+                "floor_is": "",
+                "goal": "< 300 KiB" if path.suffix == ".ipynb" else "-",
+                "met": path.stat().st_size < 300 * 1024 if path.suffix == ".ipynb" else None,
+            }
+        )
+    rows.append(
+        {
+            "figure": "size, all notebooks and recordings",
+            "value": sum(r["value"] for r in rows),
+            "unit": "KiB",
+            "floor": None,
+            "floor_is": "",
+            "goal": "-",
+            "met": None,
+        }
+    )
     return rows
 
 
 # -- concurrency ----------------------------------------------------------------------
+
 
 def bench_concurrency(runs: int, latency: float = 0.3, limit: int = 3) -> dict:
     code = f"""
@@ -182,7 +268,7 @@ import helpers
 from helpers import speech
 os.chdir(tempfile.mkdtemp())
 helpers.start()
-sys.path.insert(0, {str(ROOT / 'tools')!r})
+sys.path.insert(0, {str(ROOT / "tools")!r})
 from standin_scenarios import BATCH
 
 async def one(sentence, gate=None):
@@ -206,11 +292,24 @@ async def main():
 
 asyncio.run(main())
 """
-    results = [json.loads(subprocess.run([PYTHON, "-c", code], capture_output=True, text=True, check=True)
-                          .stdout.strip().splitlines()[-1]) for _ in range(runs)]
+    results = [
+        json.loads(
+            subprocess.run([PYTHON, "-c", code], capture_output=True, text=True, check=True)
+            .stdout.strip()
+            .splitlines()[-1]
+        )
+        for _ in range(runs)
+    ]
     speedup = statistics.median(seq / con for seq, con in results)
-    return {"figure": f"batch of 6, limit {limit}, {latency} s latency: speed-up / limit", "value": speedup / limit,
-            "unit": "", "floor": None, "floor_is": f"speed-up {speedup:.2f}x", "goal": ">= 0.8", "met": speedup / limit >= 0.8}
+    return {
+        "figure": f"batch of 6, limit {limit}, {latency} s latency: speed-up / limit",
+        "value": speedup / limit,
+        "unit": "",
+        "floor": None,
+        "floor_is": f"speed-up {speedup:.2f}x",
+        "goal": ">= 0.8",
+        "met": speedup / limit >= 0.8,
+    }
 
 
 def table(rows: list[dict]) -> str:

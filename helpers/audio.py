@@ -28,7 +28,7 @@ def mp3_is_cut_off(data: bytes) -> bool:
         position = 10 + ((data[6] & 0x7F) << 21 | (data[7] & 0x7F) << 14 | (data[8] & 0x7F) << 7 | data[9] & 0x7F)
     end = len(data) - (128 if data[-128:-125] == b"TAG" else 0)
     while position + 4 <= end:
-        header = int.from_bytes(data[position:position + 4], "big")
+        header = int.from_bytes(data[position : position + 4], "big")
         version, layer = header >> 19 & 3, header >> 17 & 3
         bitrate_index, rate_index = header >> 12 & 15, header >> 10 & 3
         if header >> 21 != 0x7FF or version == 1 or layer != 1 or bitrate_index in (0, 15) or rate_index == 3:
@@ -59,8 +59,10 @@ class AudioInfo:
     @property
     def summary(self) -> str:
         layout = {1: "mono", 2: "stereo"}.get(self.channels, f"{self.channels} channels")
-        return (f"{self.path.name}: {self.duration:.1f} s, {self.format}, "
-                f"{self.sample_rate / 1000:g} kHz {layout}, {_size(self.size)}")
+        return (
+            f"{self.path.name}: {self.duration:.1f} s, {self.format}, "
+            f"{self.sample_rate / 1000:g} kHz {layout}, {_size(self.size)}"
+        )
 
 
 def _size(size: int) -> str:

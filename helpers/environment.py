@@ -22,8 +22,9 @@ def environment_report(packages: list[str] = CHECKED) -> str:
     """One line per tool: installed version, and ``ok`` or what to install."""
     pins = pinned_versions()
     python = ".".join(map(str, sys.version_info[:3]))
-    lines = [f"{'Python':<14}{'3.11+':<10}" + ("ok" if sys.version_info >= (3, 11) else "too old")
-             + f" (running {python})"]
+    lines = [
+        f"{'Python':<14}{'3.11+':<10}" + ("ok" if sys.version_info >= (3, 11) else "too old") + f" (running {python})"
+    ]
     for package in packages:
         try:
             installed = version(package)

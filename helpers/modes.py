@@ -5,7 +5,7 @@ from __future__ import annotations
 import atexit
 import os
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -17,7 +17,7 @@ from .paths import relative
 ENV_VARIABLE = "G4F_TUTORIAL_MODE"
 
 
-class Mode(str, Enum):
+class Mode(StrEnum):
     REPLAY = "replay"
     LIVE = "live"
     RECORD = "record"
@@ -64,11 +64,12 @@ def mode_line(mode: Mode, path: Path) -> str:
     where = relative(path)
     if mode is Mode.REPLAY:
         kind = recordings.provenance_summary(recordings.load_recordings(path))
-        return (f"Mode: replay. Answers come from {kind} in {where}; nothing goes online. "
-                "Go online with helpers.start('live').")
+        return (
+            f"Mode: replay. Answers come from {kind} in {where}; nothing goes online. "
+            "Go online with helpers.start('live')."
+        )
     if mode is Mode.RECORD:
-        return (f"Mode: record. Real answers from the internet are saved to {where} "
-                "(keys and cookies removed).")
+        return f"Mode: record. Real answers from the internet are saved to {where} (keys and cookies removed)."
     return "Mode: live. Answers come from the real services over the internet; they can be slow, differ or fail."
 
 

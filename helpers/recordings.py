@@ -8,6 +8,7 @@ random values (upload ids, seeds, multipart boundaries) match on replay.
 from __future__ import annotations
 
 import base64
+import contextlib
 import copy
 import hashlib
 import json
@@ -35,8 +36,16 @@ REDACTED = "<redacted>"
 RANDOM = "<random>"
 
 SECRET_HEADERS = {
-    "authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "api-key",
-    "x-zerogpu-token", "x-zerogpu-uuid", "x-hf-token", "x-goog-api-key",
+    "authorization",
+    "proxy-authorization",
+    "cookie",
+    "set-cookie",
+    "x-api-key",
+    "api-key",
+    "x-zerogpu-token",
+    "x-zerogpu-uuid",
+    "x-hf-token",
+    "x-goog-api-key",
 }
 SECRET_PARAMS = {"key", "api_key", "apikey", "token", "access_token", "auth", "password", "secret"}
 RANDOM_PARAMS = {"upload_id", "session_hash", "seed", "__sign", "_", "t", "timestamp", "nonce"}
@@ -53,6 +62,7 @@ def cassette_path(g4f_version: str | None = None) -> Path:
 
 
 # -- what a request looks like once secrets and random values are gone --------
+
 
 def scrub_text(text: str) -> str:
     """Replace anything shaped like a key or token in free text."""
@@ -103,8 +113,9 @@ def _summarise_base64(text: str) -> str:
 
 def _file_line(name: str, filename: str | None, content_type: str | None, data: bytes) -> str:
     digest = hashlib.sha256(data).hexdigest()
-    return (f"{name}: file {filename!r}, {content_type or 'application/octet-stream'}, "
-            f"{len(data)} bytes, sha256 {digest}")
+    return (
+        f"{name}: file {filename!r}, {content_type or 'application/octet-stream'}, {len(data)} bytes, sha256 {digest}"
+    )
 
 
 def _read_value(value: Any) -> bytes | str:
@@ -129,12 +140,14 @@ def _form_fields(form: Any) -> list[tuple[str, str | None, str | None, bytes | s
         disposition = payload.headers.get("Content-Disposition", "")
         name = re.search(r'\bname="([^"]*)"', disposition)
         filename = re.search(r'\bfilename="([^"]*)"', disposition)
-        fields.append((
-            name.group(1) if name else "",
-            filename.group(1) if filename else None,
-            payload.headers.get("Content-Type"),
-            _read_value(payload._value),
-        ))
+        fields.append(
+            (
+                name.group(1) if name else "",
+                filename.group(1) if filename else None,
+                payload.headers.get("Content-Type"),
+                _read_value(payload._value),
+            )
+        )
     return fields
 
 
@@ -161,14 +174,18 @@ def summarise_form(form: Any) -> str:
 
 def summarise_multipart(body: bytes, content_type: str) -> str:
     """The same summary as :func:`summarise_form`, from an encoded body."""
-    message = BytesParser(policy=HTTP).parsebytes(
-        f"Content-Type: {content_type}\r\n\r\n".encode() + body
+    message = BytesParser(policy=HTTP).parsebytes(f"Content-Type: {content_type}\r\n\r\n".encode() + body)
+    return _summary(
+        [
+            (
+                part.get_param("name", header="content-disposition") or "",
+                part.get_filename(),
+                part.get_content_type(),
+                part.get_payload(decode=True) or b"",
+            )
+            for part in message.iter_parts()
+        ]
     )
-    return _summary([
-        (part.get_param("name", header="content-disposition") or "", part.get_filename(),
-         part.get_content_type(), part.get_payload(decode=True) or b"")
-        for part in message.iter_parts()
-    ])
 
 
 def _header(request: Request, name: str) -> str:
@@ -216,14 +233,13 @@ def scrub_response(response: dict) -> dict:
     response["headers"][PROVENANCE_HEADER] = [f"recorded live by helpers record mode on {date.today().isoformat()}"]
     body = response.get("body", {}).get("string")
     if isinstance(body, bytes):
-        try:
+        with contextlib.suppress(UnicodeDecodeError):  # audio and other binary bodies stay as they are
             response["body"]["string"] = scrub_text(body.decode()).encode()
-        except UnicodeDecodeError:
-            pass
     return response
 
 
 # -- describing requests to people ---------------------------------------------
+
 
 def _short(text: str, limit: int = 60) -> str:
     text = " ".join(str(text).split())
@@ -295,16 +311,19 @@ def load_recordings(path: Path | None = None) -> list[Recording]:
     path = path or cassette_path()
     if not path.exists():
         return []
-    from vcr.serializers import yamlserializer
     from vcr.serialize import deserialize
+    from vcr.serializers import yamlserializer
 
     requests, responses = deserialize(path.read_text(encoding="utf-8"), yamlserializer)
+
     def header(response: dict, name: str) -> str:
         return (response.get("headers", {}).get(name) or [""])[0]
 
     return [
-        Recording(req, resp["status"]["code"], header(resp, PROVENANCE_HEADER) or "unknown", header(resp, "content-type"))
-        for req, resp in zip(requests, responses)
+        Recording(
+            req, resp["status"]["code"], header(resp, PROVENANCE_HEADER) or "unknown", header(resp, "content-type")
+        )
+        for req, resp in zip(requests, responses, strict=True)
     ]
 
 
@@ -352,7 +371,8 @@ class UnrecordedRequestError(CannotOverwriteExistingCassetteException):
         request = normalise_request(self.failed_request)
         UNRECORDED.append(request)
         same_endpoint = [
-            r for r in self.cassette.requests
+            r
+            for r in self.cassette.requests
             if r.method == request.method and r.uri.split("?")[0] == request.uri.split("?")[0]
         ]
         lines = [
@@ -380,6 +400,7 @@ vcr.stubs.aiohttp_stubs.CannotOverwriteExistingCassetteException = UnrecordedReq
 
 
 # -- turning a cassette on and off ---------------------------------------------
+
 
 def _save_after_each_answer(cassette: Any) -> None:
     """In record mode, write the file after every new answer, not only at exit."""

@@ -50,26 +50,40 @@ def diagnose(error: BaseException, seen: list[Seen] | None = None) -> Diagnosis:
     if isinstance(error, aiohttp.ClientConnectionError):
         return Diagnosis("connection", True, "Check your internet connection, then try again.")
     if isinstance(error, (json.JSONDecodeError, aiohttp.ContentTypeError)) or "JSON" in type(error).__name__:
-        return Diagnosis("malformed", False, "The service sent an answer that is not valid JSON; "
-                         "try again later or use another provider.")
+        return Diagnosis(
+            "malformed",
+            False,
+            "The service sent an answer that is not valid JSON; try again later or use another provider.",
+        )
     status = _status_of(error, seen or [])
     answered = bool(seen) and seen[-1].status < 300
     if answered and status is None and isinstance(error, (TypeError, KeyError, ValueError, AttributeError, IndexError)):
-        return Diagnosis("malformed", False, "The service answered, but the answer was empty or not in the "
-                         "expected shape; try again later or use another provider.")
+        return Diagnosis(
+            "malformed",
+            False,
+            "The service answered, but the answer was empty or not in the "
+            "expected shape; try again later or use another provider.",
+        )
     if status in (401, 403):
-        return Diagnosis("auth", False, "The service refused access: this model may need an API key "
-                         "or a higher tier. Choose another model or provider, or add a key.", status)
+        return Diagnosis(
+            "auth",
+            False,
+            "The service refused access: this model may need an API key "
+            "or a higher tier. Choose another model or provider, or add a key.",
+            status,
+        )
     if status == 404:
         return Diagnosis("not-found", False, "Check the model name (and the provider) for typos.", status)
     if status in (400, 413, 422):
-        return Diagnosis("bad-request", False, "The service rejected the request; check the text, "
-                         "voice and format.", status)
+        return Diagnosis(
+            "bad-request", False, "The service rejected the request; check the text, voice and format.", status
+        )
     if status == 429:
         return Diagnosis("rate-limit", True, "Too many requests: wait a minute before trying again.", status)
     if status is not None and status >= 500:
-        return Diagnosis("server", True, "The service is having trouble; try again later or use "
-                         "another provider.", status)
+        return Diagnosis(
+            "server", True, "The service is having trouble; try again later or use another provider.", status
+        )
     return Diagnosis("other", False, "See the message above; if it persists, try another provider.", status)
 
 
@@ -103,7 +117,9 @@ async def with_retries(
                 advice = f" {found.advice}" if found.advice else ""
                 raise ServiceError(
                     f"{found.kind}: {said}{tried}.{advice}",
-                    kind=found.kind, status=found.status, attempts=attempt,
+                    kind=found.kind,
+                    status=found.status,
+                    attempts=attempt,
                 ) from error
             retry_after = seen[-1].retry_after if seen else None
             wait = retry_after if retry_after is not None else backoff * 2 ** (attempt - 1)

@@ -41,9 +41,13 @@ class VoiceStudio(widgets.VBox):
         recorded = recorded_speech() if current_mode() is Mode.REPLAY else []
         sentences = sorted({r["text"] for r in recorded}) or ["Say good day to the world"]
 
-        self.text = widgets.Combobox(value="Say good day to the world", options=sentences,
-                                     description="Text", ensure_option=False,
-                                     layout=widgets.Layout(width="32em"))
+        self.text = widgets.Combobox(
+            value="Say good day to the world",
+            options=sentences,
+            description="Text",
+            ensure_option=False,
+            layout=widgets.Layout(width="32em"),
+        )
         self.voice = widgets.Dropdown(options=VOICES, value="alloy", description="Voice")
         self.audio_format = widgets.Dropdown(options=PLAYABLE_FORMATS, value="mp3", description="Format")
         self.generate = widgets.Button(description="Generate", button_style="primary", icon="play")
@@ -58,11 +62,19 @@ class VoiceStudio(widgets.VBox):
         self.generate.on_click(lambda _: self._run(self._generate))
         self.transcribe.on_click(lambda _: self._run(self._transcribe))
         self.upload.observe(lambda _: setattr(self.source, "value", UPLOADED), names="value")
-        super().__init__([
-            widgets.HTML("<b>Speak</b>"), self.text, widgets.HBox([self.voice, self.audio_format, self.generate]),
-            self.player, widgets.HTML("<b>Transcribe</b>"), widgets.HBox([self.source, self.upload, self.transcribe]),
-            self.transcript, self.status, self.hint,
-        ])
+        super().__init__(
+            [
+                widgets.HTML("<b>Speak</b>"),
+                self.text,
+                widgets.HBox([self.voice, self.audio_format, self.generate]),
+                self.player,
+                widgets.HTML("<b>Transcribe</b>"),
+                widgets.HBox([self.source, self.upload, self.transcribe]),
+                self.transcript,
+                self.status,
+                self.hint,
+            ]
+        )
 
     def __repr__(self) -> str:
         mode = current_mode()
@@ -73,9 +85,11 @@ class VoiceStudio(widgets.VBox):
         if current_mode() is not Mode.REPLAY:
             return "<small>Live: any sentence, voice and format goes to the real service.</small>"
         combos = sorted({f"{r['voice']}/{r['format']}" for r in recorded})
-        return ("<small>Replay mode answers only what was recorded: the sentences in the Text list, with "
-                f"{', '.join(combos)} for the first ones. Anything else explains itself; "
-                "<code>helpers.start('live')</code> lifts the limit.</small>")
+        return (
+            "<small>Replay mode answers only what was recorded: the sentences in the Text list, with "
+            f"{', '.join(combos)} for the first ones. Anything else explains itself; "
+            "<code>helpers.start('live')</code> lifts the limit.</small>"
+        )
 
     @property
     def status_text(self) -> str:

@@ -61,10 +61,14 @@ async def transcribe(filename="audio.wav", via_chat=False):
     from g4f.client import AsyncClient
 
     client = AsyncClient(provider=g4f.Provider.PollinationsAI)
-    extra = {} if via_chat else {
-        "provider": g4f.Provider.PollinationsAudio,
-        "api_key": g4f.Provider.PollinationsAudio.public_key,
-    }
+    extra = (
+        {}
+        if via_chat
+        else {
+            "provider": g4f.Provider.PollinationsAudio,
+            "api_key": g4f.Provider.PollinationsAudio.public_key,
+        }
+    )
     with open(filename, "rb") as audio_file:
         response = await client.chat.completions.create(
             messages="Transcribe this audio", media=[[audio_file, filename]], modalities=["text"], **extra
@@ -77,6 +81,10 @@ def python(code: str, cwd: Path, env: dict | None = None) -> subprocess.Complete
     import os
 
     return subprocess.run(
-        [sys.executable, "-c", code], cwd=cwd, capture_output=True, text=True, timeout=120,
+        [sys.executable, "-c", code],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
         env={**os.environ, **(env or {})},
     )

@@ -8,10 +8,9 @@ import os
 import numpy as np
 import pytest
 import soundfile as sf
+from conftest import SAMPLE, run, speak
 
 import helpers
-
-from conftest import SAMPLE, run, speak
 
 
 def test_sample_clip_is_the_credited_recording():

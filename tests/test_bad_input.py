@@ -5,16 +5,16 @@ from __future__ import annotations
 import shutil
 
 import pytest
+from conftest import SAMPLE, run
 
 import helpers
 from helpers import speech
-
-from conftest import SAMPLE, run
 
 CLIP = "Say good day to the world"
 
 
 # -- speaking ------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     ("kwargs", "message"),
@@ -59,10 +59,12 @@ def test_speak_takes_the_format_from_the_file_name(replay):
 
 # -- transcribing -------------------------------------------------------------
 
+
 def _file(name, data):
     def make(folder):
         (folder / name).write_bytes(data)
         return name
+
     return make
 
 
@@ -114,11 +116,14 @@ def test_the_kernel_keeps_working_after_bad_input(tmp_path):
         "import helpers\nfrom helpers import speech\nhelpers.start()",
         "try:\n    await speech.speak('', 'x.mp3')\nexcept ValueError as e:\n    print(type(e).__name__)",
         "try:\n    await speech.transcribe('missing.wav')\nexcept ValueError as e:\n    print(type(e).__name__)",
-        "try:\n    await speech.speak('Say hi', 'x.mp3', voice='shimmer')\nexcept Exception as e:\n    print(type(e).__name__)",
+        "try:\n    await speech.speak('Say hi', 'x.mp3', voice='shimmer')\n"
+        "except Exception as e:\n    print(type(e).__name__)",
         "print(await speech.transcribe('audio.wav'))",
     ]
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
-    NotebookClient(notebook, timeout=60, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
+    NotebookClient(
+        notebook, timeout=60, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
+    ).execute()
     printed = [cell.outputs[0]["text"].strip() for cell in notebook.cells[1:]]
     assert printed == ["SpeechRequestError", "AudioFileError", "ServiceError", "Go forward ten meters."]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["audio.wav"]

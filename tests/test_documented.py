@@ -8,11 +8,10 @@ import sys
 from importlib.metadata import version
 
 import pytest
+from conftest import ROOT, SAMPLE
 
 import helpers
 from helpers import recordings
-
-from conftest import ROOT, SAMPLE
 
 pytestmark = pytest.mark.skipif(version("g4f") != "0.5.2.2", reason="runs in .venv-documented (g4f 0.5.2.2)")
 DOCUMENTED = ROOT / "notebooks" / "documented" / "audio.py"
@@ -21,8 +20,14 @@ DOCUMENTED = ROOT / "notebooks" / "documented" / "audio.py"
 def test_the_documented_script_runs_unchanged_offline(tmp_path):
     shutil.copy(DOCUMENTED, tmp_path / "audio.py")
     shutil.copy(SAMPLE, tmp_path / "audio.wav")
-    result = subprocess.run([sys.executable, "-m", "helpers", "audio.py"], cwd=tmp_path, capture_output=True,
-                            text=True, timeout=120, env={"PATH": "/usr/bin:/bin", "G4F_TUTORIAL_MODE": "replay"})
+    result = subprocess.run(
+        [sys.executable, "-m", "helpers", "audio.py"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"PATH": "/usr/bin:/bin", "G4F_TUTORIAL_MODE": "replay"},
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[-1] == "Go forward ten meters."
     info = helpers.describe_audio(tmp_path / "alloy.mp3")

@@ -5,9 +5,8 @@ from __future__ import annotations
 import shutil
 
 import nbformat
-from nbclient import NotebookClient
-
 from conftest import SAMPLE
+from nbclient import NotebookClient
 
 CELLS = [
     "import helpers\nhelpers.start()",
@@ -26,10 +25,13 @@ CELLS = [
 def test_a_notebook_replays_in_a_real_kernel(tmp_path):
     shutil.copy(SAMPLE, tmp_path / "audio.wav")
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in CELLS])
-    NotebookClient(notebook, timeout=60, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
+    NotebookClient(
+        notebook, timeout=60, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
+    ).execute()
     texts = [
         output.get("text", "") + str(output.get("data", {}).get("text/plain", ""))
-        for cell in notebook.cells for output in cell.outputs
+        for cell in notebook.cells
+        for output in cell.outputs
     ]
     assert texts[0].startswith("Mode: replay.")
     assert "“Good day to the world!”" in texts[1] and "alloy.mp3: 1.2 s, MP3" in texts[1]

@@ -5,11 +5,10 @@ from __future__ import annotations
 import subprocess
 
 import pytest
+from conftest import ROOT, python
 
 import helpers
 from helpers import netguard
-
-from conftest import ROOT, python
 
 
 def test_default_is_replay_with_one_visible_line(workdir, monkeypatch, capsys):
@@ -82,7 +81,9 @@ def test_environment_report_compares_with_the_pins(monkeypatch):
     from helpers import environment
 
     assert environment.pinned_versions("g4f==8.8.6\n# note\nNest-Asyncio==1.6.0\n") == {
-        "g4f": "8.8.6", "nest-asyncio": "1.6.0"}
+        "g4f": "8.8.6",
+        "nest-asyncio": "1.6.0",
+    }
     monkeypatch.setattr(environment, "pinned_versions", lambda: {"g4f": "0.0.1"})
     report = environment.environment_report(["g4f", "not-a-package-here"])
     assert "g4f           8.8.6     requirements.txt pins 0.0.1: run make setup" in report
@@ -97,4 +98,5 @@ def test_the_documented_environment_keeps_the_main_pins():
     documented = environment.pinned_versions((ROOT / "requirements-documented.txt").read_text())
     assert documented.pop("g4f") == "0.5.2.2" and main["g4f"] == "8.8.6"
     assert {name: main[name] for name in documented if name in main} == {
-        name: pin for name, pin in documented.items() if name in main}
+        name: pin for name, pin in documented.items() if name in main
+    }

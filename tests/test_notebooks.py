@@ -7,7 +7,6 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import ROOT
 
 NOTEBOOKS = sorted(p for p in (ROOT / "notebooks").rglob("*.ipynb") if "exercises" not in p.parts)
@@ -39,12 +38,13 @@ def test_notebook_ends_with_an_exercise_and_its_solution(path):
 
 
 def test_exercise_versions_are_in_sync_with_the_notebooks():
-    result = subprocess.run([sys.executable, str(ROOT / "tools" / "make_exercises.py"), "--check"],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "make_exercises.py"), "--check"], capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     for path in (ROOT / "notebooks" / "exercises").glob("*.ipynb"):
         text = path.read_text()
-        assert '"solution"' not in text and "outputs\": [\n     {" not in text
+        assert '"solution"' not in text and 'outputs": [\n     {' not in text
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)

@@ -8,7 +8,6 @@ import sys
 
 import nbformat
 import pytest
-
 from conftest import ROOT
 
 GUARD = ROOT / "tests" / "netguard_site"
@@ -17,20 +16,40 @@ GUARD = ROOT / "tests" / "netguard_site"
 def _nbval(paths, log, mode="replay"):
     env = {**os.environ, "PYTHONPATH": str(GUARD), "NETWORK_ATTEMPTS_LOG": str(log), "G4F_TUTORIAL_MODE": mode}
     return subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval", "--nbval-current-env",
-         "--nbval-sanitize-with", str(ROOT / "notebooks" / "sanitize.cfg"), *map(str, paths)],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "--nbval",
+            "--nbval-current-env",
+            "--nbval-sanitize-with",
+            str(ROOT / "notebooks" / "sanitize.cfg"),
+            *map(str, paths),
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
 
 
 def _git_status():
-    return subprocess.run(["git", "status", "--porcelain", "--ignored=no"], cwd=ROOT, capture_output=True, text=True).stdout
+    return subprocess.run(
+        ["git", "status", "--porcelain", "--ignored=no"], cwd=ROOT, capture_output=True, text=True
+    ).stdout
 
 
 def test_the_guard_catches_a_connection_attempt(tmp_path):
     log = tmp_path / "attempts.log"
     canary = tmp_path / "canary.ipynb"
-    cell = "import socket\ntry:\n    socket.create_connection(('example.com', 80), timeout=1)\nexcept OSError as e:\n    print('refused')"
+    cell = (
+        "import socket\ntry:\n    socket.create_connection(('example.com', 80), timeout=1)\n"
+        "except OSError as e:\n    print('refused')"
+    )
     nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(cell)]), canary)
     result = _nbval([canary], log, mode="live")
     assert "example.com" in log.read_text(), result.stdout

@@ -60,8 +60,11 @@ def fake_service():
 
 
 async def _client_calls(base: str) -> tuple[str, list]:
-    headers = {"authorization": f"Token {SECRETS['header']}", "x-zerogpu-token": SECRETS["zerogpu"],
-               "x-request-note": f"Bearer {SECRETS['bearer']}"}
+    headers = {
+        "authorization": f"Token {SECRETS['header']}",
+        "x-zerogpu-token": SECRETS["zerogpu"],
+        "x-request-note": f"Bearer {SECRETS['bearer']}",
+    }
     async with aiohttp.ClientSession(headers=headers, cookies={"token": SECRETS["cookie"]}) as session:
         async with session.post(
             f"{base}/v1/chat/completions?key={SECRETS['query']}",

@@ -7,11 +7,10 @@ import json
 import re
 
 import aiohttp
+from conftest import ROOT
 from vcr.request import Request
 
 from helpers import recordings
-
-from conftest import ROOT
 
 KEY_LIKE = re.compile(r"(sk|hf)_[A-Za-z0-9]{16,}|Bearer [A-Za-z0-9._-]{24,}|eyJ[\w-]{10,}\.[\w-]{10,}\.")
 
@@ -22,11 +21,13 @@ def _request(uri="https://x.test/p", body=None, headers=None):
 
 def test_secrets_are_replaced_everywhere():
     secret = "sk_" + "A" * 30
-    request = recordings.normalise_request(_request(
-        f"https://x.test/p?key={secret}&upload_id=123abc&lang=en",
-        json.dumps({"api_key": secret, "messages": [{"content": f"my key is {secret}"}], "seed": 42}),
-        {"Authorization": f"Bearer {secret}", "Cookie": "s=1", "X-Zerogpu-Token": "t", "Accept": "*/*"},
-    ))
+    request = recordings.normalise_request(
+        _request(
+            f"https://x.test/p?key={secret}&upload_id=123abc&lang=en",
+            json.dumps({"api_key": secret, "messages": [{"content": f"my key is {secret}"}], "seed": 42}),
+            {"Authorization": f"Bearer {secret}", "Cookie": "s=1", "X-Zerogpu-Token": "t", "Accept": "*/*"},
+        )
+    )
     text = request.uri + str(request.body) + str(request.headers)
     assert secret not in text
     assert "lang=en" in request.uri and "upload_id=<random>" in request.uri
@@ -79,10 +80,15 @@ def test_long_base64_audio_is_stored_as_size_and_hash():
 
 
 def test_describe_request_for_people():
-    request = recordings.normalise_request(_request(body={
-        "model": "openai-audio", "audio": {"voice": "nova", "format": "mp3"},
-        "messages": [{"role": "user", "content": "Say hi"}],
-    }))
+    request = recordings.normalise_request(
+        _request(
+            body={
+                "model": "openai-audio",
+                "audio": {"voice": "nova", "format": "mp3"},
+                "messages": [{"role": "user", "content": "Say hi"}],
+            }
+        )
+    )
     assert recordings.describe_request(request) == (
         "POST https://x.test/p  [model=openai-audio, voice=nova, format=mp3, text='Say hi']"
     )

@@ -5,11 +5,10 @@ from __future__ import annotations
 import socket
 
 import pytest
+from conftest import ROOT, python, run, speak, transcribe
 
 import helpers
 from helpers import netguard, recordings
-
-from conftest import ROOT, python, run, speak, transcribe
 
 
 def test_documented_speech_call_writes_a_valid_mp3(replay):
@@ -78,7 +77,8 @@ from helpers import modes
 helpers.start()
 from conftest import speak
 asyncio.run(speak())
-played = [r.uri for r, _ in modes._state.cassette.data if modes._state.cassette.play_counts[modes._state.cassette.data.index((r, _))]]
+cassette = modes._state.cassette
+played = [request.uri for index, (request, _) in enumerate(cassette.data) if cassette.play_counts[index]]
 print("PLAYED", sorted(set(played)))
 """
 

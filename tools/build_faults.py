@@ -37,8 +37,11 @@ def answer(status: int, reason: str, body: str | dict = "", content_type: str = 
     text = json.dumps(body) if isinstance(body, dict) else body
     return {
         "status": {"code": status, "message": reason},
-        "headers": {"content-type": [content_type], recordings.PROVENANCE_HEADER: [PROVENANCE],
-                    **{k.replace("_", "-"): [v] for k, v in headers.items()}},
+        "headers": {
+            "content-type": [content_type],
+            recordings.PROVENANCE_HEADER: [PROVENANCE],
+            **{k.replace("_", "-"): [v] for k, v in headers.items()},
+        },
         "body": {"string": text.encode()},
     }
 
@@ -51,14 +54,45 @@ def error(code: int, message: str, kind: str) -> dict:
     return {"error": {"message": message, "type": kind, "code": code}}
 
 
-UNAUTHORIZED = answer(401, "Unauthorized", error(401, "Authentication required. Get an API key at https://enter.pollinations.ai", "unauthorized"))
-FORBIDDEN = answer(403, "Forbidden", {"error": "Forbidden", "message": "Model not found or tier not high enough. Your tier: anonymous, required tier: seed.", "status": 403})
+UNAUTHORIZED = answer(
+    401,
+    "Unauthorized",
+    error(401, "Authentication required. Get an API key at https://enter.pollinations.ai", "unauthorized"),
+)
+FORBIDDEN = answer(
+    403,
+    "Forbidden",
+    {
+        "error": "Forbidden",
+        "message": "Model not found or tier not high enough. Your tier: anonymous, required tier: seed.",
+        "status": 403,
+    },
+)
 NOT_FOUND = answer(404, "Not Found", error(404, "Model 'openai-audio' not found", "not_found"))
-RATE_LIMITED = answer(429, "Too Many Requests", error(429, "Rate limit exceeded: 1 request per 15 seconds for anonymous users", "rate_limit"))
-RATE_LIMITED_RETRY_AFTER = answer(429, "Too Many Requests", error(429, "Rate limit exceeded: 1 request per 15 seconds for anonymous users", "rate_limit"), Retry_After="2")
+RATE_LIMITED = answer(
+    429,
+    "Too Many Requests",
+    error(429, "Rate limit exceeded: 1 request per 15 seconds for anonymous users", "rate_limit"),
+)
+RATE_LIMITED_RETRY_AFTER = answer(
+    429,
+    "Too Many Requests",
+    error(429, "Rate limit exceeded: 1 request per 15 seconds for anonymous users", "rate_limit"),
+    Retry_After="2",
+)
 SERVER_ERROR = answer(500, "Internal Server Error", error(500, "Internal server error", "server_error"))
-BAD_GATEWAY = answer(502, "Bad Gateway", "<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>", "text/html")
-UNAVAILABLE = answer(503, "Service Unavailable", error(503, "Service temporarily unavailable, please retry", "unavailable"), Retry_After="3")
+BAD_GATEWAY = answer(
+    502,
+    "Bad Gateway",
+    "<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>",
+    "text/html",
+)
+UNAVAILABLE = answer(
+    503,
+    "Service Unavailable",
+    error(503, "Service temporarily unavailable, please retry", "unavailable"),
+    Retry_After="3",
+)
 
 SCENARIOS = {
     "unauthorized-401": [UNAUTHORIZED],
@@ -80,12 +114,13 @@ SCENARIOS = {
 def main() -> None:
     source = recordings.cassette_path()
     requests, responses = deserialize(source.read_text(encoding="utf-8"), yamlserializer)
-    model_lists = [(q, a) for q, a in zip(requests, responses) if q.method == "GET"]
+    model_lists = [(q, a) for q, a in zip(requests, responses, strict=True) if q.method == "GET"]
     speech = next(
-        (q, a) for q, a in zip(requests, responses)
+        (q, a)
+        for q, a in zip(requests, responses, strict=True)
         if q.method == "POST" and b'"voice": "alloy"' in q.body and b"good day" in q.body and b'"mp3"' in q.body
     )
-    fallback = [(q, a) for q, a in zip(requests, responses) if q.uri.endswith("/v1/audio/speech")]
+    fallback = [(q, a) for q, a in zip(requests, responses, strict=True) if q.uri.endswith("/v1/audio/speech")]
     folder = recordings.RECORDINGS_DIR / "faults"
     folder.mkdir(exist_ok=True)
     for name, answers in SCENARIOS.items():

@@ -19,13 +19,13 @@ Usage (needs tools/requirements-standins.txt and Debian's flite):
 
 from __future__ import annotations
 
+import argparse
 import base64
 import hashlib
 import io
 import json
 import os
 import shutil
-import argparse
 import subprocess
 import sys
 import tempfile
@@ -41,8 +41,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tools"))
 
-from helpers import recordings  # noqa: E402
 from standin_scenarios import DOCUMENTED_SCENARIOS, SCENARIOS  # noqa: E402
+
+from helpers import recordings  # noqa: E402
 
 PROVENANCE = "stand-in built offline by tools/build_standins.py, not a live recording"
 SAMPLE = ROOT / "notebooks" / "audio.wav"
@@ -52,6 +53,7 @@ CREATED = 1764000000  # a fixed timestamp keeps rebuilt recordings identical
 
 
 # -- speech ---------------------------------------------------------------------
+
 
 def spoken_text(prompt: str) -> str:
     """What a speaking model answers to "Say X": X, as a sentence."""
@@ -90,6 +92,7 @@ def encode(samples: np.ndarray, rate: int, fmt: str) -> bytes:
 
 # -- answers in the services' wire format -------------------------------------
 
+
 def json_response(payload: object, status: int = 200) -> dict:
     return {
         "status": {"code": status, "message": "OK" if status == 200 else "Error"},
@@ -102,20 +105,77 @@ def json_response(payload: object, status: int = 200) -> dict:
 
 
 IMAGE_MODELS = [
-    {"name": "flux", "description": "Flux Schnell", "input_modalities": ["text"], "output_modalities": ["image"], "aliases": []},
-    {"name": "kontext", "description": "FLUX.1 Kontext", "input_modalities": ["text", "image"], "output_modalities": ["image"], "aliases": []},
-    {"name": "turbo", "description": "SDXL Turbo", "input_modalities": ["text"], "output_modalities": ["image"], "aliases": []},
+    {
+        "name": "flux",
+        "description": "Flux Schnell",
+        "input_modalities": ["text"],
+        "output_modalities": ["image"],
+        "aliases": [],
+    },
+    {
+        "name": "kontext",
+        "description": "FLUX.1 Kontext",
+        "input_modalities": ["text", "image"],
+        "output_modalities": ["image"],
+        "aliases": [],
+    },
+    {
+        "name": "turbo",
+        "description": "SDXL Turbo",
+        "input_modalities": ["text"],
+        "output_modalities": ["image"],
+        "aliases": [],
+    },
 ]
 VOICE_NAMES = ["alloy", "echo", "fable", "onyx", "nova", "shimmer", "ash", "ballad", "coral", "sage", "verse"]
 TEXT_MODELS = [
-    {"name": "openai", "description": "OpenAI GPT-5 Nano", "input_modalities": ["text", "image"], "output_modalities": ["text"], "aliases": ["gpt-5-nano"], "tools": True},
-    {"name": "openai-fast", "description": "OpenAI GPT-4.1 Nano", "input_modalities": ["text", "image"], "output_modalities": ["text"], "aliases": ["gpt-4.1-nano"], "tools": True},
-    {"name": "openai-audio", "description": "OpenAI GPT-4o Mini Audio Preview", "input_modalities": ["text", "image", "audio"], "output_modalities": ["audio", "text"], "aliases": ["gpt-4o-mini-audio-preview"], "voices": VOICE_NAMES, "tools": True},
+    {
+        "name": "openai",
+        "description": "OpenAI GPT-5 Nano",
+        "input_modalities": ["text", "image"],
+        "output_modalities": ["text"],
+        "aliases": ["gpt-5-nano"],
+        "tools": True,
+    },
+    {
+        "name": "openai-fast",
+        "description": "OpenAI GPT-4.1 Nano",
+        "input_modalities": ["text", "image"],
+        "output_modalities": ["text"],
+        "aliases": ["gpt-4.1-nano"],
+        "tools": True,
+    },
+    {
+        "name": "openai-audio",
+        "description": "OpenAI GPT-4o Mini Audio Preview",
+        "input_modalities": ["text", "image", "audio"],
+        "output_modalities": ["audio", "text"],
+        "aliases": ["gpt-4o-mini-audio-preview"],
+        "voices": VOICE_NAMES,
+        "tools": True,
+    },
 ]
 AUDIO_MODELS = [
-    {"name": "openai-audio", "description": "GPT-4o Mini Audio", "voices": VOICE_NAMES, "input_modalities": ["text", "audio"], "output_modalities": ["audio", "text"]},
-    {"name": "elevenlabs", "description": "ElevenLabs v3", "voices": ["rachel", "adam", "bella"], "input_modalities": ["text"], "output_modalities": ["audio"]},
-    {"name": "whisper", "description": "Whisper Large V3", "input_modalities": ["audio"], "output_modalities": ["text"]},
+    {
+        "name": "openai-audio",
+        "description": "GPT-4o Mini Audio",
+        "voices": VOICE_NAMES,
+        "input_modalities": ["text", "audio"],
+        "output_modalities": ["audio", "text"],
+    },
+    {
+        "name": "elevenlabs",
+        "description": "ElevenLabs v3",
+        "voices": ["rachel", "adam", "bella"],
+        "input_modalities": ["text"],
+        "output_modalities": ["audio"],
+    },
+    {
+        "name": "whisper",
+        "description": "Whisper Large V3",
+        "input_modalities": ["audio"],
+        "output_modalities": ["text"],
+    },
 ]
 
 
@@ -174,17 +234,29 @@ class Answers:
         self.transcripts[hashlib.sha256(data).hexdigest()] = text
         seconds = len(samples) / rate
         message = {
-            "role": "assistant", "content": None, "refusal": None, "annotations": [],
-            "audio": {"id": f"audio_{request_id[:24]}", "data": base64.b64encode(data).decode(),
-                      "expires_at": CREATED + 3600, "transcript": text},
+            "role": "assistant",
+            "content": None,
+            "refusal": None,
+            "annotations": [],
+            "audio": {
+                "id": f"audio_{request_id[:24]}",
+                "data": base64.b64encode(data).decode(),
+                "expires_at": CREATED + 3600,
+                "transcript": text,
+            },
         }
         audio_tokens = int(seconds * 12.5)
         usage = {
-            "prompt_tokens": 17, "completion_tokens": audio_tokens + len(text.split()),
+            "prompt_tokens": 17,
+            "completion_tokens": audio_tokens + len(text.split()),
             "total_tokens": 17 + audio_tokens + len(text.split()),
             "prompt_tokens_details": {"cached_tokens": 0, "audio_tokens": 0},
-            "completion_tokens_details": {"reasoning_tokens": 0, "audio_tokens": audio_tokens,
-                                          "accepted_prediction_tokens": 0, "rejected_prediction_tokens": 0},
+            "completion_tokens_details": {
+                "reasoning_tokens": 0,
+                "audio_tokens": audio_tokens,
+                "accepted_prediction_tokens": 0,
+                "rejected_prediction_tokens": 0,
+            },
         }
         return json_response(chat_completion(request_id, message, usage))
 
@@ -212,9 +284,16 @@ class Answers:
             name = body.split("file '")[1].split("'")[0]
             return json_response([f"/tmp/gradio/{digest}/{name}"])
         if url.endswith("/run/predict"):
-            return json_response({"data": [[], {"text": "", "files": []}], "is_generating": False,
-                                  "duration": 0.0021, "average_duration": 0.0021, "render_config": None,
-                                  "changed_state_ids": []})
+            return json_response(
+                {
+                    "data": [[], {"text": "", "files": []}],
+                    "is_generating": False,
+                    "duration": 0.0021,
+                    "average_duration": 0.0021,
+                    "render_config": None,
+                    "changed_state_ids": [],
+                }
+            )
         if url.endswith("/queue/join"):
             self.last_join = json.loads(body)
             return json_response({"event_id": EVENT_ID})
@@ -230,9 +309,20 @@ class Answers:
             stream = sse(
                 {"msg": "estimation", "event_id": EVENT_ID, "rank": 0, "queue_size": 1, "rank_eta": None},
                 {"msg": "process_starts", "event_id": EVENT_ID, "eta": None, "progress_data": None},
-                {"msg": "process_completed", "event_id": EVENT_ID, "success": True, "title": None,
-                 "output": {"data": [history], "is_generating": False, "duration": 1.734,
-                            "average_duration": 1.734, "render_config": None, "changed_state_ids": []}},
+                {
+                    "msg": "process_completed",
+                    "event_id": EVENT_ID,
+                    "success": True,
+                    "title": None,
+                    "output": {
+                        "data": [history],
+                        "is_generating": False,
+                        "duration": 1.734,
+                        "average_duration": 1.734,
+                        "render_config": None,
+                        "changed_state_ids": [],
+                    },
+                },
                 {"msg": "close_stream", "event_id": None},
             )
             return text_response(stream, "text/event-stream; charset=utf-8")
@@ -250,15 +340,22 @@ class Answers:
             data = json.loads(body)
             answer = self.speech(request_id, data)
             audio = json.loads(answer["body"]["string"])["choices"][0]["message"]["audio"]["data"]
-            return {**text_response(base64.b64decode(audio), "audio/mpeg"),
-                    "headers": {"content-type": ["audio/mpeg"], "date": ["Mon, 24 Nov 2025 12:00:00 GMT"],
-                                recordings.PROVENANCE_HEADER: [PROVENANCE]}}
+            return {
+                **text_response(base64.b64decode(audio), "audio/mpeg"),
+                "headers": {
+                    "content-type": ["audio/mpeg"],
+                    "date": ["Mon, 24 Nov 2025 12:00:00 GMT"],
+                    recordings.PROVENANCE_HEADER: [PROVENANCE],
+                },
+            }
         if url == HF_SPACE_PAGE:
-            page = ('<!doctype html><html><head><title>Phi-4 Multimodal - a Hugging Face Space by microsoft</title>'
-                    '</head><body><div class="SVELTE_HYDRATER contents" data-target="SpacePageInner" data-props="{'
-                    '&quot;space&quot;:{&quot;id&quot;:&quot;microsoft/phi-4-multimodal&quot;,&quot;sdk&quot;:&quot;gradio&quot;},'
-                    f'&quot;zeroGPU&quot;:{{&quot;token&quot;:&quot;{FAKE_ZEROGPU}&quot;,'
-                    '&quot;sessionUuid&quot;:&quot;0b5d1f3e-7c2a-4b8e-9f6d-3a1c2e4b5d6f&quot;}}"></div></body></html>')
+            page = (
+                "<!doctype html><html><head><title>Phi-4 Multimodal - a Hugging Face Space by microsoft</title>"
+                '</head><body><div class="SVELTE_HYDRATER contents" data-target="SpacePageInner" data-props="{'
+                "&quot;space&quot;:{&quot;id&quot;:&quot;microsoft/phi-4-multimodal&quot;,&quot;sdk&quot;:&quot;gradio&quot;},"
+                f"&quot;zeroGPU&quot;:{{&quot;token&quot;:&quot;{FAKE_ZEROGPU}&quot;,"
+                '&quot;sessionUuid&quot;:&quot;0b5d1f3e-7c2a-4b8e-9f6d-3a1c2e4b5d6f&quot;}}"></div></body></html>'
+            )
             return text_response(page, "text/html; charset=utf-8")
         if url.startswith(GRADIO):
             return self.gradio(url, body)
@@ -276,13 +373,17 @@ class Answers:
                 return self.speech(request_id, data)
             text = self.transcript_for(body)
             message = {"role": "assistant", "content": text, "refusal": None, "annotations": []}
-            usage = {"prompt_tokens": 48, "completion_tokens": len(text.split()) + 1,
-                     "total_tokens": 49 + len(text.split())}
+            usage = {
+                "prompt_tokens": 48,
+                "completion_tokens": len(text.split()) + 1,
+                "total_tokens": 49 + len(text.split()),
+            }
             return json_response(chat_completion(request_id, message, usage))
         raise SystemExit(f"build_standins.py does not know how to answer {request.method} {request.uri}")
 
 
 # -- the loop: run a scenario, answer what it asked, until nothing is unanswered --
+
 
 def run_scenario(name: str, python: str) -> list[dict]:
     """Run one scenario in a fresh process (g4f caches models per process)."""
@@ -290,7 +391,10 @@ def run_scenario(name: str, python: str) -> list[dict]:
         shutil.copy(SAMPLE, Path(tmp) / SAMPLE.name)
         result = subprocess.run(
             [python, str(ROOT / "tools" / "standin_scenarios.py"), name],
-            cwd=tmp, capture_output=True, text=True, env={**os.environ, "G4F_TUTORIAL_MODE": "replay"},
+            cwd=tmp,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "G4F_TUTORIAL_MODE": "replay"},
         )
     lines = [line for line in result.stdout.splitlines() if line.startswith("{")]
     if result.returncode not in (0, 3):
@@ -304,7 +408,9 @@ def main() -> None:
     python = str(Path(parser.parse_args().python).absolute())
     g4f_version = subprocess.run(
         [python, "-c", "from importlib.metadata import version; print(version('g4f'))"],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.strip()
     scenarios = SCENARIOS if g4f_version.startswith("8.") else DOCUMENTED_SCENARIOS
     path = recordings.cassette_path(g4f_version)

@@ -55,8 +55,9 @@ def main() -> int:
     parser.add_argument("--check", action="store_true", help="fail if the exercise versions are out of date")
     files = expected()
     if parser.parse_args().check:
-        stale = [name for name, text in files.items()
-                 if not (TARGET / name).exists() or (TARGET / name).read_text() != text]
+        stale = [
+            name for name, text in files.items() if not (TARGET / name).exists() or (TARGET / name).read_text() != text
+        ]
         extra = sorted({p.name for p in TARGET.glob("*.ipynb")} - set(files))
         if stale or extra:
             print(f"out of date: {stale}, not from a notebook: {extra}. Run: python tools/make_exercises.py")

@@ -21,8 +21,12 @@ SPEECH = [  # (voice, format, prompt): the documented call, then the variations 
     ("alloy", "mp3", "Say welcome to the workshop"),
 ]
 BATCH = [  # notebook 07 speaks these concurrently
-    "Say good morning", "Say good afternoon", "Say good evening", "Say good night",
-    "Say see you tomorrow", "Say thank you for listening",
+    "Say good morning",
+    "Say good afternoon",
+    "Say good evening",
+    "Say good night",
+    "Say see you tomorrow",
+    "Say thank you for listening",
 ]
 
 
@@ -137,7 +141,9 @@ def main(name: str) -> int:
         print(f"{type(error).__name__}: {error}", file=sys.stderr)
     for request in recordings.UNRECORDED:
         body = request.body.decode() if isinstance(request.body, bytes) else request.body
-        print(json.dumps({"method": request.method, "uri": request.uri, "body": body, "headers": dict(request.headers)}))
+        print(
+            json.dumps({"method": request.method, "uri": request.uri, "body": body, "headers": dict(request.headers)})
+        )
     return 3 if recordings.UNRECORDED else 0
 
 

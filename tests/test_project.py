@@ -1,0 +1,75 @@
+"""Configuration that must stay consistent: Binder, pins, lint, pre-commit."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+
+import pytest
+import yaml
+from conftest import ROOT
+
+from helpers import environment
+
+DEV_MARKER = "# --- development only"
+
+
+def _pins(path):
+    return environment.pinned_versions(path.read_text())
+
+
+def test_binder_installs_the_same_pins_as_requirements_txt():
+    main_text = (ROOT / "requirements.txt").read_text()
+    for_binder = environment.pinned_versions(main_text.split(DEV_MARKER)[0])
+    for_binder.pop("jupyterlab")  # the Binder base image's own JupyterLab 4 serves the notebooks
+    assert _pins(ROOT / "binder" / "requirements.txt") == for_binder
+
+
+def test_binder_files_are_well_formed():
+    assert (ROOT / "binder" / "runtime.txt").read_text().strip() == "python-3.11"
+    post_build = ROOT / "binder" / "postBuild"
+    assert post_build.stat().st_mode & 0o111, "postBuild must be executable"
+    text = post_build.read_text()
+    assert "set -e" in text and "-e ." in text and "requirements-documented.txt" in text
+    assert "-e ." not in (ROOT / "binder" / "requirements.txt").read_text()  # no local references
+
+
+@pytest.mark.skipif(not shutil.which("jupyter-repo2docker", path=str(ROOT / ".venv" / "bin")), reason="no repo2docker")
+def test_repo2docker_accepts_the_configuration():
+    result = subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "jupyter-repo2docker"), "--no-build", "--debug", str(ROOT)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    dockerfile = result.stdout + result.stderr
+    assert "python=3.11" in dockerfile
+    assert 'pip install --no-cache-dir -r "binder/requirements.txt"' in dockerfile
+    assert "./binder/postBuild" in dockerfile
+    # the requirements layer is copied before the rest of the repository, so Binder can cache it
+    assert dockerfile.index("COPY --chown=0:0 src/binder/requirements.txt") < dockerfile.index("./binder/postBuild")
+
+
+def test_code_and_notebooks_pass_ruff():
+    ruff = [sys.executable, "-m", "ruff"]
+    check = subprocess.run([*ruff, "check", "."], cwd=ROOT, capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout
+    form = subprocess.run(
+        [*ruff, "format", "--check", "helpers", "tests", "tools", "bench"], cwd=ROOT, capture_output=True, text=True
+    )
+    assert form.returncode == 0, form.stdout
+
+
+def test_pre_commit_keeps_what_nbval_needs():
+    config = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text())
+    hooks = {hook["id"]: hook for repo in config["repos"] for hook in repo["hooks"]}
+    assert {"--keep-output", "--keep-count"} <= set(hooks["nbstripout"]["args"])
+    assert "ruff-check" in hooks
+
+
+def test_gitignore_covers_scratch_checkpoints_and_artifacts():
+    ignored = (ROOT / ".gitignore").read_text().split()
+    for entry in [".ipynb_checkpoints/", ".scratch/", "artifacts/", ".venv*/"]:
+        assert entry in ignored
