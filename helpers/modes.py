@@ -21,6 +21,13 @@ class Mode(StrEnum):
     REPLAY = "replay"
     LIVE = "live"
     RECORD = "record"
+    LOCAL = "local"  # Piper and faster-whisper on this machine (the offline extra)
+    AUTO = "auto"  # replay where recorded, local engines otherwise
+
+
+OFFLINE = (Mode.REPLAY, Mode.LOCAL, Mode.AUTO)
+LOCAL_NAMES = ("PollinationsAI", "PollinationsAudio")  # the providers the documented calls name
+_MISSING = object()
 
 
 @dataclass
@@ -30,6 +37,7 @@ class _State:
     cassette: Any = None
     recordings_file: Path | None = None
     unwatched_request: Any = None
+    replaced_providers: dict[str, Any] | None = None
 
 
 _state = _State()
@@ -51,12 +59,37 @@ def stop() -> None:
         transport.unwatch(_state.unwatched_request)
     if _state.context is not None:
         _state.context.__exit__(None, None, None)
+    _restore_providers()
     netguard.allow_network()
     restore_api_keys()
     _state.mode = _state.context = _state.cassette = _state.unwatched_request = None
 
 
 atexit.register(stop)
+
+
+def _use_local_providers() -> None:
+    """Point the documented provider names at the offline LocalAudio provider."""
+    import g4f.Provider
+
+    from .offline import LocalAudio
+
+    _state.replaced_providers = {name: g4f.Provider.__dict__.get(name, _MISSING) for name in LOCAL_NAMES}
+    for name in LOCAL_NAMES:
+        setattr(g4f.Provider, name, LocalAudio)
+
+
+def _restore_providers() -> None:
+    if not _state.replaced_providers:
+        return
+    import g4f.Provider
+
+    for name, original in _state.replaced_providers.items():
+        if original is _MISSING:
+            delattr(g4f.Provider, name)  # g4f's lazy lookup answers again
+        else:
+            setattr(g4f.Provider, name, original)
+    _state.replaced_providers = None
 
 
 def mode_line(mode: Mode, path: Path) -> str:
@@ -68,6 +101,16 @@ def mode_line(mode: Mode, path: Path) -> str:
             f"Mode: replay. Answers come from {kind} in {where}; nothing goes online. "
             "Go online with helpers.start('live')."
         )
+    if mode is Mode.LOCAL:
+        return (
+            "Mode: local. Answers come from Piper and faster-whisper on this machine "
+            "(g4f.Provider.PollinationsAI and PollinationsAudio point at them); nothing goes online."
+        )
+    if mode is Mode.AUTO:
+        return (
+            f"Mode: auto. Answers come from {where} when recorded, otherwise from Piper and "
+            "faster-whisper on this machine; nothing goes online."
+        )
     if mode is Mode.RECORD:
         return f"Mode: record. Real answers from the internet are saved to {where} (keys and cookies removed)."
     return "Mode: live. Answers come from the real services over the internet; they can be slow, differ or fail."
@@ -76,7 +119,8 @@ def mode_line(mode: Mode, path: Path) -> str:
 def start(mode: str | None = None, *, recordings_file: str | os.PathLike | None = None) -> None:
     """Turn a mode on for this kernel or script and print which one.
 
-    ``mode`` is ``"replay"``, ``"live"`` or ``"record"``; without it the
+    ``mode`` is ``"replay"``, ``"live"``, ``"record"``, ``"local"`` or ``"auto"``
+    (the last two need the offline extra); without it the
     ``G4F_TUTORIAL_MODE`` environment variable decides, else replay. Call it
     before the first g4f request; calling it again switches mode.
     ``recordings_file`` replaces the recordings of the installed g4f version
@@ -86,15 +130,21 @@ def start(mode: str | None = None, *, recordings_file: str | os.PathLike | None 
     stop()
     isolate_g4f()
     path = Path(recordings_file) if recordings_file else recordings.cassette_path()
-    if chosen is Mode.REPLAY:
-        if not path.exists():
-            raise FileNotFoundError(
-                f"There are no recordings for g4f {version('g4f')} ({relative(path)} is missing). "
-                "Install the pinned g4f from requirements.txt, or use helpers.start('live')."
-            )
+    if chosen in (Mode.LOCAL, Mode.AUTO):
+        from .offline import require
+
+        require()
+    if chosen in (Mode.REPLAY, Mode.AUTO) and not path.exists():
+        raise FileNotFoundError(
+            f"There are no recordings for g4f {version('g4f')} ({relative(path)} is missing). "
+            "Install the pinned g4f from requirements.txt, or use helpers.start('live')."
+        )
+    if chosen in OFFLINE:
         hide_api_keys()
         netguard.block_network()
-    if chosen is not Mode.LIVE:
+    if chosen is Mode.LOCAL:
+        _use_local_providers()
+    elif chosen is not Mode.LIVE:
         _state.context, _state.cassette = recordings.open_cassette(path, record=chosen is Mode.RECORD)
     _state.unwatched_request = transport.watch()
     _state.mode, _state.recordings_file = chosen, path

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import difflib
 import os
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 from .audio import describe_audio
 from .files import FileExistsNotOverwrittenError, save_bytes
-from .resilience import with_retries
+from .modes import Mode, current_mode
+from .resilience import ServiceError, with_retries
 from .responses import speech_bytes, transcript_of
 
 VOICES = ("alloy", "ash", "ballad", "coral", "echo", "fable", "nova", "onyx", "sage", "shimmer", "verse")
@@ -94,16 +96,39 @@ async def synthesise(
 ) -> tuple[bytes, str | None]:
     """The checked speech call without saving: returns (audio bytes, transcript)."""
     text = check_speech_request(text, voice, audio_format)
-    client = _default_client(client)
-    response = await with_retries(
-        lambda: client.chat.completions.create(
+
+    def call(client: Any) -> Callable[[], Awaitable[Any]]:
+        return lambda: client.chat.completions.create(
             model="openai-audio",
             messages=[{"role": "user", "content": text}],
             audio={"voice": voice, "format": audio_format},
-        ),
-        **retry,
+        )
+
+    response = await _recorded_else_local(
+        call(_default_client(client)), lambda: call(_offline_client("PiperSpeech")), retry
     )
     return speech_bytes(response), transcript_of(response)
+
+
+def _offline_client(engine: str) -> Any:
+    from g4f.client import AsyncClient
+
+    from . import offline
+
+    offline.require()
+    return AsyncClient(provider=getattr(offline, engine))
+
+
+async def _recorded_else_local(
+    call: Callable[[], Awaitable[Any]], offline_call: Callable[[], Callable[[], Awaitable[Any]]], retry: dict
+) -> Any:
+    """Make the call; in auto mode, a request nobody recorded goes to the offline engine instead."""
+    try:
+        return await with_retries(call, **retry)
+    except ServiceError as error:
+        if error.kind != "unrecorded" or current_mode() is not Mode.AUTO:
+            raise
+    return await with_retries(offline_call(), **retry)
 
 
 async def transcribe(path: str | os.PathLike, *, client: Any = None, provider: Any = None, **retry: Any) -> str:
@@ -116,18 +141,19 @@ async def transcribe(path: str | os.PathLike, *, client: Any = None, provider: A
 
     info = describe_audio(path)
     data = info.path.read_bytes()
-    client = _default_client(client)
     provider = provider or g4f.Provider.PollinationsAudio
-    extra = {"api_key": provider.public_key} if hasattr(provider, "public_key") else {}
-    response = await with_retries(
-        lambda: client.chat.completions.create(
-            messages="Transcribe this audio",
-            provider=provider,
-            media=[[data, info.path.name]],
-            modalities=["text"],
-            **extra,
-        ),
-        **retry,
+    key = {"api_key": provider.public_key} if getattr(provider, "public_key", None) else {}
+    media = [[data, info.path.name]]
+
+    def call(client: Any, **extra: Any) -> Callable[[], Awaitable[Any]]:
+        return lambda: client.chat.completions.create(
+            messages="Transcribe this audio", media=media, modalities=["text"], **extra
+        )
+
+    response = await _recorded_else_local(
+        call(_default_client(client), provider=provider, **key),
+        lambda: call(_offline_client("WhisperTranscription")),
+        retry,
     )
     text = response.choices[0].message.content
     if not isinstance(text, str) or not text.strip():
