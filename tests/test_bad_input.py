@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from conftest import SAMPLE, run
+from support import SAMPLE, run
 
 import helpers
 from helpers import speech

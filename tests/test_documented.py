@@ -8,7 +8,7 @@ import sys
 from importlib.metadata import version
 
 import pytest
-from conftest import ROOT, SAMPLE
+from support import ROOT, SAMPLE
 
 import helpers
 from helpers import recordings

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import run
+from support import run
 
 import helpers
 from helpers import faults, speech

@@ -5,8 +5,8 @@ from __future__ import annotations
 import shutil
 
 import nbformat
-from conftest import SAMPLE
 from nbclient import NotebookClient
+from support import SAMPLE
 
 CELLS = [
     "import helpers\nhelpers.start()",

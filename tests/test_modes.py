@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 
 import pytest
-from conftest import ROOT, python
+from support import ROOT, python
 
 import helpers
 from helpers import netguard
@@ -66,7 +66,7 @@ def test_running_the_documented_calls_leaves_git_clean():
     before = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain"], capture_output=True, text=True).stdout
     code = (
         "import asyncio, helpers; helpers.start();"
-        "from conftest import speak, transcribe;"
+        "from support import speak, transcribe;"
         "r = asyncio.run(speak()); r.choices[0].message.save('alloy.mp3');"
         "print(asyncio.run(transcribe()))"
     )

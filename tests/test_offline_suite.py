@@ -8,7 +8,7 @@ import sys
 
 import nbformat
 import pytest
-from conftest import ROOT
+from support import ROOT
 
 GUARD = ROOT / "tests" / "netguard_site"
 

@@ -7,7 +7,7 @@ import json
 import re
 
 import aiohttp
-from conftest import ROOT
+from support import ROOT
 from vcr.request import Request
 
 from helpers import recordings

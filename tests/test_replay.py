@@ -5,7 +5,7 @@ from __future__ import annotations
 import socket
 
 import pytest
-from conftest import ROOT, python, run, speak, transcribe
+from support import ROOT, python, run, speak, transcribe
 
 import helpers
 from helpers import netguard, recordings
@@ -75,7 +75,7 @@ SCRIPT = """
 import asyncio, helpers
 from helpers import modes
 helpers.start()
-from conftest import speak
+from support import speak
 asyncio.run(speak())
 cassette = modes._state.cassette
 played = [request.uri for index, (request, _) in enumerate(cassette.data) if cassette.play_counts[index]]

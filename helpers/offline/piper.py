@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import re
 import threading
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -85,7 +86,7 @@ class PiperSpeech(AsyncGeneratorProvider, ProviderModelMixin):
             )
         data = await asyncio.to_thread(cls.synthesise, text, fmt, audio.get("speed", 1.0), voice_model)
         # g4f's message.save() moves "<media dir>/<file>" for an AudioResponse("/media/<file>"): write it there.
-        name = get_filename(["piper", voice], text, f".{fmt}", text)
+        name = get_filename(["piper", voice], text, f".{fmt}", uuid.uuid4().hex)  # unique, even for one text twice
         ensure_media_dir()
         await asyncio.to_thread(Path(get_media_dir(), name).write_bytes, data)
         yield AudioResponse(f"/media/{name}", transcript=text, voice=voice, format=fmt)
