@@ -99,7 +99,7 @@ import asyncio, json, statistics, sys, time, tempfile, pathlib, requests
 sys.path.insert(0, {str(ROOT / "tests")!r})
 import helpers
 from helpers import recordings
-from conftest import speak, transcribe
+from support import speak, transcribe
 import shutil
 work = pathlib.Path(tempfile.mkdtemp()); shutil.copy({str(ROOT / "notebooks" / "audio.wav")!r}, work)
 import os; os.chdir(work)
@@ -312,6 +312,77 @@ asyncio.run(main())
     }
 
 
+# -- offline engines ----------------------------------------------------------------
+
+HARVARD = [  # Harvard sentences, list 1 (public domain)
+    "The birch canoe slid on the smooth planks.",
+    "Glue the sheet to the dark blue background.",
+    "It's easy to tell the depth of a well.",
+    "These days a chicken leg is a rare dish.",
+    "Rice is often served in round bowls.",
+    "The juice of lemons makes fine punch.",
+    "The box was thrown beside the parked truck.",
+    "The hogs were fed chopped corn and garbage.",
+]
+
+
+def bench_offline(runs: int) -> list[dict]:
+    """Real-time factors (audio seconds per wall second) and word error rates of the offline extra."""
+    import soundfile as sf
+
+    from helpers import offline
+    from helpers.wer import wer
+
+    if not offline.installed():
+        return []
+    offline.PiperSpeech.voice()  # load both models first: load time is not speed
+    offline.WhisperTranscription.model()
+    speak_rtf, hear_rtf, heard = [], [], []
+    for _ in range(runs):
+        heard, spoken_s, speak_s, hear_s = [], 0.0, 0.0, 0.0
+        for sentence in HARVARD:
+            start = time.perf_counter()
+            data = offline.PiperSpeech.synthesise(sentence, "mp3")
+            speak_s += time.perf_counter() - start
+            with tempfile.NamedTemporaryFile(suffix=".mp3") as file:
+                file.write(data)
+                file.flush()
+                spoken_s += sf.info(file.name).duration
+            start = time.perf_counter()
+            heard.append(offline.WhisperTranscription.transcribe(data))
+            hear_s += time.perf_counter() - start
+        speak_rtf.append(spoken_s / speak_s)
+        hear_rtf.append(spoken_s / hear_s)
+    clip = offline.WhisperTranscription.transcribe((ROOT / "notebooks" / "audio.wav").read_bytes())
+    common = {"floor": None, "floor_is": "", "goal": "-", "met": None}
+    return [
+        {
+            "figure": "offline speech (Piper), real-time factor",
+            "value": statistics.median(speak_rtf),
+            "unit": "x",
+            **common,
+        },
+        {
+            "figure": "offline transcription (tiny.en), real-time factor",
+            "value": statistics.median(hear_rtf),
+            "unit": "x",
+            **common,
+        },
+        {
+            "figure": f"round-trip WER over {len(HARVARD)} sentences",
+            "value": 100 * wer(HARVARD, heard),
+            "unit": "%",
+            **common,
+        },
+        {
+            "figure": "WER on the real human clip (audio.wav)",
+            "value": 100 * wer("go forward ten meters", clip),
+            "unit": "%",
+            **common,
+        },
+    ]
+
+
 def table(rows: list[dict]) -> str:
     lines = [f"{'figure':<58} {'value':>10} {'floor':>10} {'ratio':>7}  goal"]
     for row in rows:
@@ -329,7 +400,7 @@ def main() -> int:
     parser.add_argument("--skip-install", action="store_true", help="leave out the fresh-install figures")
     args = parser.parse_args()
     started = time.perf_counter()
-    rows = [bench_suite(args.runs), *bench_replay(args.runs), bench_concurrency(args.runs)]
+    rows = [bench_suite(args.runs), *bench_replay(args.runs), bench_concurrency(args.runs), *bench_offline(args.runs)]
     if not args.skip_install:
         rows += bench_install(args.runs)
     rows += bench_weight()
