@@ -24,6 +24,9 @@ import nbformat
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+from support import nbval_command  # noqa: E402  (tests/support.py: the same nbval run as the tests)
+
 PYTHON = sys.executable
 
 
@@ -45,23 +48,7 @@ def folder_size(path: Path) -> int:
 
 
 def nbval(paths: list[Path]) -> float:
-    return timed(
-        [
-            PYTHON,
-            "-m",
-            "pytest",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            "--nbval",
-            "--nbval-current-env",
-            "--nbval-sanitize-with",
-            str(ROOT / "notebooks" / "sanitize.cfg"),
-            *map(str, paths),
-        ],
-        cwd=ROOT,
-        env={**os.environ, "G4F_TUTORIAL_MODE": "replay"},
-    )
+    return timed(nbval_command(paths), cwd=ROOT, env={**os.environ, "G4F_TUTORIAL_MODE": "replay"})
 
 
 def bench_suite(runs: int) -> dict:

@@ -59,3 +59,21 @@ def python(code: str, cwd: Path, env: dict | None = None) -> subprocess.Complete
         timeout=120,
         env={**os.environ, **(env or {})},
     )
+
+
+def nbval_command(paths: list[Path]) -> list[str]:
+    """pytest under nbval, as make test runs it, over the given notebooks."""
+    sanitize = str(ROOT / "notebooks" / "sanitize.cfg")
+    return [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        "--nbval",
+        "--nbval-current-env",
+        "--nbval-sanitize-with",
+        sanitize,
+        *map(str, paths),
+    ]

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 
 import nbformat
 import pytest
-from support import ROOT
+from support import ROOT, nbval_command
 
 GUARD = ROOT / "tests" / "netguard_site"
 
@@ -16,19 +15,7 @@ GUARD = ROOT / "tests" / "netguard_site"
 def _nbval(paths, log, mode="replay"):
     env = {**os.environ, "PYTHONPATH": str(GUARD), "NETWORK_ATTEMPTS_LOG": str(log), "G4F_TUTORIAL_MODE": mode}
     return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            "--nbval",
-            "--nbval-current-env",
-            "--nbval-sanitize-with",
-            str(ROOT / "notebooks" / "sanitize.cfg"),
-            *map(str, paths),
-        ],
+        nbval_command(paths),
         cwd=ROOT,
         env=env,
         capture_output=True,
