@@ -56,3 +56,26 @@ def test_recordings_for_this_version_are_stand_ins():
     found = recordings.load_recordings()
     assert recordings.cassette_path().name == "g4f-0.5.2.2.yaml"
     assert len(found) == 8 and all("stand-in" in r.provenance for r in found)
+
+
+@pytest.mark.parametrize(
+    ("fault", "kind", "says"),
+    [
+        ("sse-ends-without-completion", None, "heard no words in audio.wav"),
+        ("sse-carries-an-error", "other", "exceeded your GPU quota"),
+    ],
+)
+def test_a_broken_event_stream_is_a_clear_error(workdir, fault, kind, says):
+    """The Hugging Face Space answers through a Gradio event stream; when it breaks, say so."""
+    import asyncio
+
+    import g4f
+
+    helpers.start("replay")
+    with (
+        helpers.simulated(f"g4f-0.5.2.2/{fault}"),
+        pytest.raises((ValueError, helpers.ServiceError), match=says) as caught,
+    ):
+        asyncio.run(helpers.transcribe("audio.wav", provider=g4f.Provider.Microsoft_Phi_4))
+    assert getattr(caught.value, "kind", None) == kind
+    assert getattr(caught.value, "attempts", 1) == 1  # a failed generation is not retried blindly

@@ -111,6 +111,43 @@ SCENARIOS = {
 }
 
 
+SSE_ENDS_EARLY = [
+    {"msg": "estimation", "event_id": "e1", "rank": 0, "queue_size": 1, "rank_eta": None},
+    {"msg": "process_starts", "event_id": "e1", "eta": None, "progress_data": None},
+    {"msg": "close_stream", "event_id": None},
+]
+SSE_ERROR = [
+    {"msg": "process_starts", "event_id": "e1", "eta": None, "progress_data": None},
+    {
+        "msg": "process_completed",
+        "event_id": "e1",
+        "success": False,
+        "title": None,
+        "output": {"error": "You have exceeded your GPU quota (60s requested vs. 0s left). Try again in 23:59:10"},
+    },
+]
+SSE_SCENARIOS = {"sse-ends-without-completion": SSE_ENDS_EARLY, "sse-carries-an-error": SSE_ERROR}
+
+
+def sse_faults() -> None:
+    """g4f 0.5.2.2's Phi-4 transcription reads a Gradio event stream: two ways for it to go wrong."""
+    source = recordings.cassette_path("0.5.2.2")
+    requests, responses = deserialize(source.read_text(encoding="utf-8"), yamlserializer)
+    folder = recordings.RECORDINGS_DIR / "faults" / "g4f-0.5.2.2"
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, events in SSE_SCENARIOS.items():
+        interactions = []
+        for request, response in zip(requests, responses, strict=True):
+            if "/gradio_api/queue/data" in request.uri:
+                stream = "".join(f"data: {json.dumps(event)}\n\n" for event in events)
+                response = answer(200, "OK", stream, "text/event-stream; charset=utf-8")
+            if "hf.space" in request.uri or "huggingface.co" in request.uri:
+                interactions.append((request, response))
+        cassette = {"requests": [q for q, _ in interactions], "responses": [a for _, a in interactions]}
+        (folder / f"{name}.yaml").write_text(serialize(cassette, yamlserializer), encoding="utf-8")
+    print(f"wrote {len(SSE_SCENARIOS)} stream fault recordings to {folder.relative_to(ROOT)}")
+
+
 def main() -> None:
     source = recordings.cassette_path()
     requests, responses = deserialize(source.read_text(encoding="utf-8"), yamlserializer)
@@ -135,3 +172,4 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+    sse_faults()
