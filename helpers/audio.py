@@ -128,7 +128,10 @@ class AudioPlayer:
 
     @property
     def src(self) -> str:
-        relative = os.path.relpath(self.info.path.resolve(), Path.cwd()).replace(os.sep, "/")
+        try:
+            relative = os.path.relpath(self.info.path.resolve(), Path.cwd()).replace(os.sep, "/")
+        except ValueError:  # Windows: another drive than the notebook's
+            relative = self.info.path.resolve().as_uri()
         version = hashlib.sha256(self.info.path.read_bytes()).hexdigest()[:8]
         return f"{relative}?v={version}"  # a new clip under the same name is not served from cache
 

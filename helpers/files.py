@@ -36,10 +36,22 @@ def save_bytes(data: bytes, path: str | os.PathLike, *, overwrite: bool = False)
         if overwrite:
             os.replace(temporary, path)
         else:
-            os.link(temporary, path)  # fails if the file appeared meanwhile
-            os.unlink(temporary)
+            _move_without_replacing(temporary, path)
     except BaseException:
         if os.path.exists(temporary):
             os.unlink(temporary)
         raise
     return path
+
+
+def _move_without_replacing(temporary: str, path: Path) -> None:
+    """Give the finished file its name, unless a file of that name appeared meanwhile."""
+    try:
+        os.link(temporary, path)  # atomic: fails if the name is taken
+        os.unlink(temporary)
+    except FileExistsError:
+        raise
+    except OSError:  # file systems without hard links (FAT/exFAT sticks, some network folders)
+        if path.exists():
+            raise FileExistsNotOverwrittenError(f"{str(path)!r} appeared while saving and was left as it is.") from None
+        os.replace(temporary, path)

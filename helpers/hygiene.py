@@ -19,6 +19,7 @@ from .paths import SCRATCH_DIR
 
 KEY_VARIABLE = re.compile(r"^[A-Z0-9_]*(API_KEY|_TOKEN)$")
 _hidden_keys: dict[str, str] = {}
+_registered: set[Path] = set()
 
 
 def _pid_alive(pid: int) -> bool:
@@ -32,6 +33,8 @@ def _pid_alive(pid: int) -> bool:
 
 
 def _remove_stale_caches(scratch: Path) -> None:
+    if os.name == "nt":  # os.kill(pid, 0) would terminate the process there
+        return
     for folder in scratch.glob("cache-*"):
         pid = folder.name.removeprefix("cache-")
         if pid.isdigit() and not _pid_alive(int(pid)):
@@ -50,24 +53,24 @@ def isolate_g4f(scratch: Path = SCRATCH_DIR) -> Path:
     cache = scratch / f"cache-{os.getpid()}"
     os.environ["G4F_CONFIG_DIR"] = str(scratch / "g4f-config")
     os.environ["G4F_CACHE_DIR"] = str(cache)
-    atexit.register(shutil.rmtree, cache, True)
+    if cache not in _registered:
+        atexit.register(shutil.rmtree, cache, True)
+        _registered.add(cache)
 
-    if "g4f.config" in sys.modules:  # imported before start(): move what was fixed at import
+    imported_before = "g4f.config" in sys.modules
+    import g4f.cookies
+    import g4f.debug
+    import g4f.image.copy_images as media
+
+    if imported_before:  # g4f 8 fixed these paths at import: move them too
         import g4f.config
-        import g4f.cookies
 
         g4f.config.CONFIG_DIR = scratch / "g4f-config"
         g4f.config.COOKIES_DIR = g4f.config.CONFIG_DIR / "cookies"
         g4f.config.CACHE_DIR = g4f.config.CONFIG_DIR / "cache"
         if hasattr(g4f.cookies, "COOKIES_DIR"):
             g4f.cookies.COOKIES_DIR = g4f.config.COOKIES_DIR
-
-    import g4f.debug
-    import g4f.image.copy_images as media
-
     g4f.debug.version_check = False
-    import g4f.cookies
-
     if hasattr(g4f.cookies, "set_cookies_dir"):  # instead of ./har_and_cookies next to the notebook
         g4f.cookies.set_cookies_dir(str(scratch / "g4f-config" / "cookies"))
     media_dir = scratch / "generated_media"

@@ -35,7 +35,6 @@ class _State:
     mode: Mode | None = None
     context: Any = None
     cassette: Any = None
-    recordings_file: Path | None = None
     unwatched_request: Any = None
     replaced_providers: dict[str, Any] | None = None
 
@@ -127,18 +126,20 @@ def start(mode: str | None = None, *, recordings_file: str | os.PathLike | None 
     (recordings/g4f-<version>.yaml) with another file.
     """
     chosen = _choose(mode)
-    stop()
-    isolate_g4f()
     path = Path(recordings_file) if recordings_file else recordings.cassette_path()
     if chosen in (Mode.LOCAL, Mode.AUTO):
         from .offline import require
 
-        require()
+        require()  # before stop(): a failed switch leaves the current mode on
     if chosen in (Mode.REPLAY, Mode.AUTO) and not path.exists():
-        raise FileNotFoundError(
-            f"There are no recordings for g4f {version('g4f')} ({relative(path)} is missing). "
-            "Install the pinned g4f from requirements.txt, or use helpers.start('live')."
+        fix = (
+            "Check the path you gave."
+            if recordings_file
+            else "Install the pinned g4f from requirements.txt, or use helpers.start('live')."
         )
+        raise FileNotFoundError(f"There are no recordings at {relative(path)} (g4f {version('g4f')}). {fix}")
+    stop()
+    isolate_g4f()
     if chosen in OFFLINE:
         hide_api_keys()
         netguard.block_network()
@@ -147,7 +148,7 @@ def start(mode: str | None = None, *, recordings_file: str | os.PathLike | None 
     elif chosen is not Mode.LIVE:
         _state.context, _state.cassette = recordings.open_cassette(path, record=chosen is Mode.RECORD)
     _state.unwatched_request = transport.watch()
-    _state.mode, _state.recordings_file = chosen, path
+    _state.mode = chosen
     print(mode_line(chosen, path))
 
 

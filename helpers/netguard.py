@@ -22,7 +22,7 @@ class NetworkBlockedError(ConnectionRefusedError):
 
     def __init__(self, target: Any) -> None:
         super().__init__(
-            f"Blocked a network connection to {target!r}: replay mode never uses the internet. "
+            f"Blocked a network connection to {target!r}: this mode (replay, local or auto) never uses the internet. "
             "Switch with helpers.start('live') (or G4F_TUTORIAL_MODE=live) to reach the real services."
         )
         self.target = target

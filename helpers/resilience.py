@@ -103,6 +103,8 @@ async def with_retries(
     one (at most ``max_wait`` s), else ``backoff``, 2×, 4× … seconds. Anything
     else fails at once. Failures are raised as :class:`ServiceError`.
     """
+    if attempts < 1:
+        raise ValueError(f"attempts must be 1 or more, not {attempts}.")
     for attempt in range(1, attempts + 1):
         seen = observe()
         try:

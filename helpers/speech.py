@@ -29,8 +29,10 @@ class SpeechRequestError(ValueError):
     """The text, voice or format cannot be sent; the message says what to change."""
 
 
-def _suggest(value: str, choices: tuple[str, ...]) -> str:
-    close = difflib.get_close_matches(value.lower(), choices, n=1)
+def _suggest(value: object, choices: tuple[str, ...]) -> str:
+    if value == "ogg":
+        return " For an .ogg file use audio_format='opus'."
+    close = difflib.get_close_matches(str(value).lower(), choices, n=1)
     return f" Did you mean {close[0]!r}?" if close else ""
 
 
@@ -43,7 +45,7 @@ def check_speech_request(text: Any, voice: str, audio_format: str) -> str:
             f"The text is {len(text)} characters; the service takes at most {MAX_TEXT}. "
             "Split it into shorter pieces and speak them one by one."
         )
-    if voice not in VOICES:
+    if not isinstance(voice, str) or voice not in VOICES:
         raise SpeechRequestError(f"Unknown voice {voice!r}.{_suggest(voice, VOICES)} Voices: {', '.join(VOICES)}.")
     if audio_format not in FORMATS:
         raise SpeechRequestError(

@@ -38,7 +38,7 @@ class VoiceStudio(widgets.VBox):
         self.folder, self.sample = Path(folder), Path(sample)
         self.last_clip: Path | None = None
         self.task: asyncio.Task | None = None
-        recorded = recorded_speech() if current_mode() is Mode.REPLAY else []
+        recorded = recorded_speech() if current_mode() in (Mode.REPLAY, Mode.AUTO) else []
         sentences = sorted({r["text"] for r in recorded}) or ["Say good day to the world"]
 
         self.text = widgets.Combobox(
@@ -82,13 +82,21 @@ class VoiceStudio(widgets.VBox):
 
     @staticmethod
     def _hint(recorded: list[dict[str, str]]) -> str:
-        if current_mode() is not Mode.REPLAY:
+        mode = current_mode()
+        if mode is Mode.LOCAL:
+            return "<small>Local: Piper and faster-whisper on this machine answer anything, offline.</small>"
+        if mode is Mode.AUTO:
+            return "<small>Auto: recorded answers where they exist, Piper and faster-whisper otherwise.</small>"
+        if mode is not Mode.REPLAY:
             return "<small>Live: any sentence, voice and format goes to the real service.</small>"
-        combos = sorted({f"{r['voice']}/{r['format']}" for r in recorded})
+        variants = [r for r in recorded if (r["voice"], r["format"]) != ("alloy", "mp3")]
+        others = ", ".join(sorted({f"{r['voice']}/{r['format']}" for r in variants}))
+        sentence = variants[0]["text"] if variants else ""
+        extra = f" “{html.escape(sentence)}” is also recorded as {others}." if variants else ""
         return (
-            "<small>Replay mode answers only what was recorded: the sentences in the Text list, with "
-            f"{', '.join(combos)} for the first ones. Anything else explains itself; "
-            "<code>helpers.start('live')</code> lifts the limit.</small>"
+            "<small>Replay mode answers only what was recorded: the sentences in the Text list, in alloy/mp3."
+            f"{extra} Anything else explains itself; <code>helpers.start('live')</code> or "
+            "<code>helpers.start('auto')</code> (with the offline extra) lift the limit.</small>"
         )
 
     @property
@@ -116,6 +124,8 @@ class VoiceStudio(widgets.VBox):
             self._say(f"{headline}:\n{error}", error=True)
         except (ValueError, OSError) as error:  # bad input: the message says what to change
             self._say(str(error), error=True)
+        except Exception as error:  # anything else still shows here, never as a lost task
+            self._say(f"Unexpected {type(error).__name__}: {error}", error=True)
         finally:
             self.generate.disabled = self.transcribe.disabled = False
 

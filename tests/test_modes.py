@@ -43,8 +43,16 @@ def test_unknown_mode_in_the_environment_says_where_it_came_from(workdir, monkey
 
 
 def test_missing_recordings_file_says_how_to_fix(workdir, tmp_path):
-    with pytest.raises(FileNotFoundError, match="helpers.start\\('live'\\)"):
+    with pytest.raises(FileNotFoundError, match="no recordings at .*nothing.yaml.*Check the path you gave"):
         helpers.start("replay", recordings_file=tmp_path / "nothing.yaml")
+
+
+def test_a_failed_switch_leaves_the_current_mode_on(workdir, tmp_path, capsys):
+    helpers.start("replay")
+    with pytest.raises(FileNotFoundError):
+        helpers.start("replay", recordings_file=tmp_path / "nothing.yaml")
+    assert helpers.current_mode() is helpers.Mode.REPLAY
+    assert netguard.network_blocked()  # still offline: nothing can slip out after a typo
 
 
 def test_g4f_files_go_to_the_scratch_folder(workdir):

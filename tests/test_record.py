@@ -109,3 +109,21 @@ def test_recording_again_replaces_instead_of_piling_up(fake_service, tmp_path):
         _all_calls(fake_service)
         helpers.stop()
     assert path.read_text().count("uri: ") == 3
+
+
+def test_recording_over_stand_ins_keeps_their_label(fake_service, tmp_path, capsys):
+    """One real answer among stand-ins: the others must still say they are stand-ins."""
+    import shutil
+
+    from helpers import recordings
+
+    path = tmp_path / "mixed.yaml"
+    shutil.copy(recordings.cassette_path(), path)
+    before = len(recordings.load_recordings(path))
+    helpers.start("record", recordings_file=path)
+    requests.get(f"{fake_service}/models")
+    helpers.stop()
+    found = recordings.load_recordings(path)
+    assert len(found) == before + 1
+    assert sum("recorded live" in r.provenance for r in found) == 1
+    assert recordings.provenance_summary(found) == f"recordings (1 live, {before} stand-in)"

@@ -16,10 +16,11 @@ from g4f.providers.helper import get_last_user_message
 from g4f.providers.response import AudioResponse
 from g4f.typing import AsyncResult, Messages
 
+from ..speech import VOICES
 from . import models, sound
 
 SAY = re.compile(r"^\s*(?:please\s+)?(?:say|speak|read(?:\s+aloud)?|repeat)\s*[:,]?\s+(?P<text>.+?)\s*$", re.I | re.S)
-OPENAI_VOICES = ("alloy", "ash", "ballad", "coral", "echo", "fable", "nova", "onyx", "sage", "shimmer", "verse")
+OPENAI_VOICES = VOICES  # every name the speech call accepts; Piper's one voice speaks them all
 
 
 def text_to_speak(prompt: str) -> str:
