@@ -83,6 +83,9 @@ def test_running_the_documented_calls_leaves_git_clean():
     assert "Go forward ten meters." in result.stdout
     after = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain"], capture_output=True, text=True).stdout
     assert after == before
+    # .gitignore would hide these; g4f must not have written them next to the notebooks at all
+    for folder in ("generated_media", "generated_images", "har_and_cookies"):
+        assert not (ROOT / "notebooks" / folder).exists(), folder
 
 
 def test_environment_report_compares_with_the_pins(monkeypatch):
