@@ -11,12 +11,10 @@ class FileExistsNotOverwrittenError(FileExistsError):
     """The target exists and ``overwrite`` was not asked for."""
 
 
-def save_bytes(data: bytes, path: str | os.PathLike, *, overwrite: bool = False) -> Path:
-    """Write ``data`` to ``path`` in one step and return the path.
+def check_target(path: str | os.PathLike, *, overwrite: bool = False) -> Path:
+    """Raise a clear error if ``path`` cannot be written as asked; return it as a Path.
 
-    An existing file is kept (and an error says so) unless ``overwrite=True``;
-    a missing folder is an error, not created behind the learner's back. The
-    bytes go to a temporary file first, so a failure never leaves half a file.
+    Call it before slow work (a request to a service) so a mistake costs nothing.
     """
     path = Path(path)
     if not path.parent.is_dir():
@@ -29,6 +27,17 @@ def save_bytes(data: bytes, path: str | os.PathLike, *, overwrite: bool = False)
             f"{str(path)!r} already exists and was left as it is. "
             "Choose another name, or pass overwrite=True to replace it."
         )
+    return path
+
+
+def save_bytes(data: bytes, path: str | os.PathLike, *, overwrite: bool = False) -> Path:
+    """Write ``data`` to ``path`` in one step and return the path.
+
+    An existing file is kept (and an error says so) unless ``overwrite=True``;
+    a missing folder is an error, not created behind the learner's back. The
+    bytes go to a temporary file first, so a failure never leaves half a file.
+    """
+    path = check_target(path, overwrite=overwrite)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
     try:
         with os.fdopen(handle, "wb") as file:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .audio import describe_audio
-from .files import FileExistsNotOverwrittenError, save_bytes
+from .files import check_target, save_bytes
 from .modes import Mode, current_mode
 from .resilience import ServiceError, with_retries
 from .responses import speech_bytes, transcript_of
@@ -83,12 +83,7 @@ async def speak(
     path = Path(path)
     audio_format = audio_format or path.suffix.lstrip(".").lower() or "mp3"
     text = check_speech_request(text, voice, audio_format)
-    if not path.parent.is_dir():
-        raise FileNotFoundError(f"The folder {str(path.parent)!r} does not exist. Create it first or save elsewhere.")
-    if path.exists() and not overwrite:
-        raise FileExistsNotOverwrittenError(
-            f"{str(path)!r} already exists and was left as it is. Choose another name, or pass overwrite=True."
-        )
+    check_target(path, overwrite=overwrite)  # before the request: a mistake costs nothing
     audio, _transcript = await synthesise(text, voice=voice, audio_format=audio_format, client=client, **retry)
     return save_bytes(audio, path, overwrite=overwrite)
 
