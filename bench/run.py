@@ -25,7 +25,7 @@ import nbformat
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
-from support import nbval_command  # noqa: E402  (tests/support.py: the same nbval run as the tests)
+from support import nbval_command, tutorial_notebooks  # noqa: E402  (tests/support.py: the same nbval run as the tests)
 
 PYTHON = sys.executable
 
@@ -52,7 +52,7 @@ def nbval(paths: list[Path]) -> float:
 
 
 def bench_suite(runs: int) -> dict:
-    notebooks = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    notebooks = tutorial_notebooks()
     with tempfile.TemporaryDirectory() as tmp:
         trivial = []
         for index in range(len(notebooks)):

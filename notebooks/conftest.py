@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from helpers import offline
 
-NEEDS_OFFLINE_EXTRA = {"08_speech_without_the_internet.ipynb"}
-
 
 def pytest_ignore_collect(collection_path, config):
     """Leave out notebooks whose optional extra is missing in this environment.
@@ -13,7 +11,7 @@ def pytest_ignore_collect(collection_path, config):
     CI installs the extra into .venv (tests/test_offline.py fails there without it), so notebook 08 always
     runs in CI; the g4f 0.5.2.2 environment never has it and never needs it.
     """
-    if collection_path.name in NEEDS_OFFLINE_EXTRA and not offline.installed():
+    if not offline.runnable(collection_path.name):
         print(f"\nSkipping {collection_path.name}: the offline extra is not installed (make offline).")
         return True
     return None

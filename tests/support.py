@@ -61,6 +61,13 @@ def python(code: str, cwd: Path, env: dict | None = None) -> subprocess.Complete
     )
 
 
+def tutorial_notebooks() -> list[Path]:
+    """The top-level notebooks this environment can run (08 needs the offline extra)."""
+    from helpers import offline
+
+    return [p for p in sorted((ROOT / "notebooks").glob("*.ipynb")) if offline.runnable(p.name)]
+
+
 def nbval_command(paths: list[Path]) -> list[str]:
     """pytest under nbval, as make test runs it, over the given notebooks."""
     sanitize = str(ROOT / "notebooks" / "sanitize.cfg")

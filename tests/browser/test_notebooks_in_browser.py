@@ -116,7 +116,7 @@ def notebook_ids():
     """The tutorials, and the documented notebook when its kernel (make documented) is installed."""
     from helpers import offline
 
-    names = [p.name for p in sorted(NOTEBOOKS.glob("*.ipynb")) if offline.installed() or not p.name.startswith("08_")]
+    names = [p.name for p in sorted(NOTEBOOKS.glob("*.ipynb")) if offline.runnable(p.name)]
     documented = NOTEBOOKS / "documented" / "as_documented.ipynb"
     kernel = Path(sys.prefix) / "share" / "jupyter" / "kernels" / "g4f-0.5.2.2"
     if documented.exists() and kernel.exists():
