@@ -1,0 +1,34 @@
+"""Helpers for the g4f audio notebooks: one mode switch, the two calls made safe, and a few audio tools.
+
+Everything a notebook calls is listed in ``__all__``; the errors are in
+:mod:`helpers.errors`. The machinery behind replay and record mode lives in
+``helpers._replay`` and is not part of the lesson.
+"""
+
+from . import errors
+from .audio import describe_audio, play
+from .environment import environment_report
+from .faults import simulated, simulated_latency
+from .modes import current_mode, start, stop
+from .providers import find_provider
+from .responses import save_speech, transcript_of
+from .retries import with_retries
+from .speech import speak, transcribe
+
+__all__ = [
+    "current_mode",
+    "describe_audio",
+    "environment_report",
+    "errors",
+    "find_provider",
+    "play",
+    "save_speech",
+    "simulated",
+    "simulated_latency",
+    "speak",
+    "start",
+    "stop",
+    "transcribe",
+    "transcript_of",
+    "with_retries",
+]

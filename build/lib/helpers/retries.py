@@ -1,0 +1,141 @@
+"""Timeouts, retries with backoff, and errors a learner can act on."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+import aiohttp
+import tenacity
+from vcr.errors import CannotOverwriteExistingCassetteException
+
+from ._replay.transport import Seen, observe
+from .errors import ServiceError
+
+T = TypeVar("T")
+STATUS = re.compile(r"\b(?:Error|Response|status)[ :]+(\d{3})\b")
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    kind: str
+    retry: bool
+    advice: str
+    status: int | None = None
+
+
+def _status_of(error: BaseException, seen: list[Seen]) -> int | None:
+    found = STATUS.search(str(error))
+    if found:
+        return int(found.group(1))
+    return seen[-1].status if seen and seen[-1].status >= 400 else None
+
+
+def diagnose(error: BaseException, seen: list[Seen] | None = None) -> Diagnosis:
+    """Sort an exception from a provider call into a kind, whether to retry, and advice."""
+    if isinstance(error, CannotOverwriteExistingCassetteException):
+        return Diagnosis("unrecorded", False, "")  # its own message already says what to do
+    if isinstance(error, (asyncio.TimeoutError, aiohttp.ServerTimeoutError)):
+        return Diagnosis("timeout", True, "The service is slow right now; try again, or raise the timeout.")
+    if isinstance(error, aiohttp.ClientConnectionError):
+        return Diagnosis("connection", True, "Check your internet connection, then try again.")
+    if isinstance(error, (json.JSONDecodeError, aiohttp.ContentTypeError)) or "JSON" in type(error).__name__:
+        return Diagnosis(
+            "malformed",
+            False,
+            "The service sent an answer that is not valid JSON; try again later or use another provider.",
+        )
+    status = _status_of(error, seen or [])
+    answered = bool(seen) and seen[-1].status < 300
+    if answered and status is None and isinstance(error, (TypeError, KeyError, ValueError, AttributeError, IndexError)):
+        return Diagnosis(
+            "malformed",
+            False,
+            "The service answered, but the answer was empty or not in the "
+            "expected shape; try again later or use another provider.",
+        )
+    if status in (401, 403):
+        return Diagnosis(
+            "auth",
+            False,
+            "The service refused access: this model may need an API key "
+            "or a higher tier. Choose another model or provider, or add a key.",
+            status,
+        )
+    if status == 404:
+        return Diagnosis("not-found", False, "Check the model name (and the provider) for typos.", status)
+    if status in (400, 413, 422):
+        return Diagnosis(
+            "bad-request", False, "The service rejected the request; check the text, voice and format.", status
+        )
+    if status == 429:
+        return Diagnosis("rate-limit", True, "Too many requests: wait a minute before trying again.", status)
+    if status is not None and status >= 500:
+        return Diagnosis(
+            "server", True, "The service is having trouble; try again later or use another provider.", status
+        )
+    return Diagnosis("other", False, "See the message above; if it persists, try another provider.", status)
+
+
+class _RetryAfterOrBackoff(tenacity.wait.wait_base):
+    """Wait what the service asked for (``Retry-After``), else ``backoff`` × 2ⁿ; at most ``max_wait``."""
+
+    def __init__(self, backoff: float, max_wait: float, seen: list[list[Seen]]) -> None:
+        self.backoff, self.max_wait, self.seen = backoff, max_wait, seen
+
+    def __call__(self, retry_state: tenacity.RetryCallState) -> float:
+        last = self.seen[-1] if self.seen else []
+        retry_after = last[-1].retry_after if last else None
+        wait = retry_after if retry_after is not None else self.backoff * 2 ** (retry_state.attempt_number - 1)
+        return min(wait, self.max_wait)
+
+
+def _service_error(error: BaseException, seen: list[Seen], attempt: int, timeout: float) -> ServiceError:
+    found = diagnose(error, seen)
+    if isinstance(error, asyncio.TimeoutError) and not str(error):
+        error = TimeoutError(f"no answer within {timeout:g} s")
+    tried = f" (tried {attempt} times)" if attempt > 1 else ""
+    said = re.sub(r"^(Error \d{3}: )\1", r"\1", str(error)).rstrip(".")
+    advice = f" {found.advice}" if found.advice else ""
+    return ServiceError(f"{found.kind}: {said}{tried}.{advice}", kind=found.kind, status=found.status, attempts=attempt)
+
+
+async def with_retries(
+    call: Callable[[], Awaitable[T]],
+    *,
+    attempts: int = 3,
+    timeout: float = 60.0,
+    backoff: float = 1.0,
+    max_wait: float = 30.0,
+    sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+) -> T:
+    """Await ``call()`` with a timeout per attempt, retrying what is worth retrying.
+
+    Rate limits, server errors, resets and timeouts are retried up to
+    ``attempts`` times in all, waiting ``Retry-After`` when the service sent
+    one (at most ``max_wait`` s), else ``backoff``, 2×, 4× … seconds. Anything
+    else fails at once. Failures are raised as :class:`ServiceError`.
+    """
+    if attempts < 1:
+        raise ValueError(f"attempts must be 1 or more, not {attempts}.")
+    seen: list[list[Seen]] = []  # what the answers of each attempt said about themselves
+
+    async def attempt() -> T:
+        seen.append(observe())
+        return await asyncio.wait_for(call(), timeout)
+
+    retrying = tenacity.AsyncRetrying(
+        stop=tenacity.stop_after_attempt(attempts),
+        wait=_RetryAfterOrBackoff(backoff, max_wait, seen),
+        retry=tenacity.retry_if_exception(lambda error: diagnose(error, seen[-1]).retry),
+        sleep=sleep,
+        reraise=True,
+    )
+    try:
+        return await retrying(attempt)
+    except Exception as error:  # sorted into a ServiceError; nothing is swallowed
+        raise _service_error(error, seen[-1] if seen else [], len(seen), timeout) from error

@@ -1,0 +1,130 @@
+"""The tutorial's two calls, checked and made safe: ``speak`` and ``transcribe``.
+
+They make exactly the documented g4f calls, but first check the input (text,
+voice, format, files) so mistakes are caught before anything is sent, retry
+what is worth retrying, and only write a file once the whole answer is in.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from . import calls, offline
+from .audio import describe_audio
+from .constants import FORMATS, MAX_TEXT, VOICES, Mode
+from .errors import ServiceError, SpeechRequestError
+from .files import check_target, save_bytes
+from .modes import current_mode
+from .responses import speech_bytes, transcript_of
+from .retries import with_retries
+
+
+def _suggest(value: object, choices: tuple[str, ...]) -> str:
+    if value == "ogg":
+        return " For an .ogg file use audio_format='opus'."
+    close = difflib.get_close_matches(str(value).lower(), choices, n=1)
+    return f" Did you mean {close[0]!r}?" if close else ""
+
+
+def check_speech_request(text: Any, voice: str, audio_format: str) -> str:
+    """Return the text to send, or raise :class:`SpeechRequestError`."""
+    if not isinstance(text, str) or not text.strip():
+        raise SpeechRequestError("There is no text to speak. Type a sentence, e.g. 'Say good day to the world'.")
+    if len(text) > MAX_TEXT:
+        raise SpeechRequestError(
+            f"The text is {len(text)} characters; the service takes at most {MAX_TEXT}. "
+            "Split it into shorter pieces and speak them one by one."
+        )
+    if not isinstance(voice, str) or voice not in VOICES:
+        raise SpeechRequestError(f"Unknown voice {voice!r}.{_suggest(voice, VOICES)} Voices: {', '.join(VOICES)}.")
+    if audio_format not in FORMATS:
+        raise SpeechRequestError(
+            f"Unsupported format {audio_format!r}.{_suggest(audio_format, FORMATS)} Formats: {', '.join(FORMATS)}."
+        )
+    return text.strip()
+
+
+async def speak(
+    text: str,
+    path: str | os.PathLike,
+    *,
+    voice: str = "alloy",
+    audio_format: str | None = None,
+    overwrite: bool = False,
+    client: Any = None,
+    **retry: Any,
+) -> Path:
+    """Ask for speech and save it to ``path``; returns the path.
+
+    The format defaults to the file's extension. Everything is checked before
+    the request: the text, the voice, the format, the folder, and that an
+    existing file is not replaced unless ``overwrite=True``. ``retry`` goes to
+    :func:`helpers.retries.with_retries` (attempts, timeout, backoff).
+    """
+    path = Path(path)
+    audio_format = audio_format or path.suffix.lstrip(".").lower() or "mp3"
+    text = check_speech_request(text, voice, audio_format)
+    check_target(path, overwrite=overwrite)  # before the request: a mistake costs nothing
+    audio, _transcript = await synthesise(text, voice=voice, audio_format=audio_format, client=client, **retry)
+    return save_bytes(audio, path, overwrite=overwrite)
+
+
+async def synthesise(
+    text: str, *, voice: str = "alloy", audio_format: str = "mp3", client: Any = None, **retry: Any
+) -> tuple[bytes, str | None]:
+    """The checked speech call without saving: returns (audio bytes, transcript)."""
+    text = check_speech_request(text, voice, audio_format)
+
+    def call(client: Any) -> Callable[[], Awaitable[Any]]:
+        return lambda: calls.speech(client, text, voice=voice, audio_format=audio_format)
+
+    response = await _recorded_else_local(
+        call(client or calls.client()), lambda: call(_offline_client("PiperSpeech")), retry
+    )
+    return speech_bytes(response), transcript_of(response)
+
+
+def _offline_client(engine: str) -> Any:
+    offline.require()
+    return calls.client(getattr(offline, engine))
+
+
+async def _recorded_else_local(
+    call: Callable[[], Awaitable[Any]], offline_call: Callable[[], Callable[[], Awaitable[Any]]], retry: dict
+) -> Any:
+    """Make the call; in auto mode, a request nobody recorded goes to the offline engine instead."""
+    try:
+        return await with_retries(call, **retry)
+    except ServiceError as error:
+        if error.kind != "unrecorded" or current_mode() is not Mode.AUTO:
+            raise
+    return await with_retries(offline_call(), **retry)
+
+
+async def transcribe(path: str | os.PathLike, *, client: Any = None, provider: Any = None, **retry: Any) -> str:
+    """Transcribe an audio file with the documented call shape; returns the text.
+
+    The file is checked first (missing, empty, too large, not audio). The
+    provider defaults to ``PollinationsAudio`` with g4f's public key.
+    """
+    info = describe_audio(path)
+    data = info.path.read_bytes()
+    provider, key = calls.transcription_provider(provider)
+    media = [[data, info.path.name]]
+
+    def call(client: Any, **extra: Any) -> Callable[[], Awaitable[Any]]:
+        return lambda: calls.transcription(client, media, **extra)
+
+    response = await _recorded_else_local(
+        call(client or calls.client(), provider=provider, **key),
+        lambda: call(_offline_client("WhisperTranscription")),
+        retry,
+    )
+    text = response.choices[0].message.content
+    if not isinstance(text, str) or not text.strip():
+        raise ValueError(f"The service heard no words in {info.path.name}. Is there speech in it?")
+    return text.strip()
