@@ -117,7 +117,9 @@ def test_pip_install_dot_gives_a_complete_package(tmp_path):
     install = subprocess.run([python, "-m", "pip", "install", "-q", "--no-deps", str(wheel)], capture_output=True)
     assert install.returncode == 0, install.stderr[-2000:]
     dependencies = subprocess.run(
-        [sys.executable, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], capture_output=True, text=True
+        [sys.executable, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True,
+        text=True,
     ).stdout.strip()
     env = {"PYTHONPATH": dependencies, "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}  # deps only: .pth files
     result = subprocess.run(  # (the editable install's among them) are not read from PYTHONPATH
