@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -103,8 +104,11 @@ print(helpers.__file__)
 def test_pip_install_dot_gives_a_complete_package(tmp_path):
     """A non-editable install (a hub image, a wheel): every module imports, and replay finds the recordings
     from the folder the learner works in."""
-    wheels, venv = tmp_path / "wheels", tmp_path / "venv"
-    build = [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels), str(ROOT)]
+    wheels, venv, source = tmp_path / "wheels", tmp_path / "venv", tmp_path / "source"
+    source.mkdir()  # setuptools writes build/ and *.egg-info beside the sources: keep them out of the checkout
+    shutil.copy(ROOT / "pyproject.toml", source)
+    shutil.copytree(PACKAGE, source / "helpers", ignore=shutil.ignore_patterns("__pycache__"))
+    build = [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels), str(source)]
     result = subprocess.run(build, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-2000:]
     (wheel,) = wheels.glob("*.whl")
