@@ -62,3 +62,12 @@ def test_the_notebook_template_follows_the_conventions():
     solution = [i for i, c in enumerate(cells) if "solution" in c["metadata"].get("tags", [])]
     assert solution and "## Exercise" in "".join(cells[solution[0] - 1]["source"])
     assert "What you learned" in "".join(cells[-1]["source"])
+
+
+def test_no_tracked_symlinks_and_copies_of_the_sample_are_identical():
+    """A Windows checkout turns a symlink into a small text file: the sample clip is copied instead."""
+    listed = subprocess.run(["git", "ls-files", "-s"], cwd=ROOT, capture_output=True, text=True).stdout
+    assert not [line for line in listed.splitlines() if line.startswith("120000")]
+    sample = (ROOT / "notebooks" / "audio.wav").read_bytes()
+    for copy in (ROOT / "notebooks" / "documented" / "audio.wav", ROOT / "notebooks" / "exercises" / "audio.wav"):
+        assert copy.read_bytes() == sample, copy
