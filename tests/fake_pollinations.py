@@ -21,6 +21,7 @@ import threading
 from dataclasses import dataclass, field
 
 import numpy as np
+import pytest
 import soundfile as sf
 from aiohttp import web
 
@@ -230,3 +231,28 @@ def point_g4f_at(base: str) -> dict[tuple[type, str], str]:
 def restore_g4f(originals: dict[tuple[type, str], str]) -> None:
     for (provider, name), value in originals.items():
         setattr(provider, name, value)
+
+
+@pytest.fixture
+def live_fake(monkeypatch, capsys):
+    """Live mode in this process, g4f's Pollinations providers pointed at a fresh fake, the internet refused."""
+    import g4f.Provider
+
+    import helpers
+    from helpers._replay import netguard
+
+    monkeypatch.delenv("POLLINATIONS_API_KEY", raising=False)
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    fake = FakePollinations().start()
+    helpers.start("live")
+    netguard.block_network()  # loopback only: a request meant for a real host would fail, not leave
+    capsys.readouterr()
+    originals = point_g4f_at(fake.url)
+    # g4f keeps the model lists it fetched on the classes, for the whole process: ask afresh
+    monkeypatch.setattr(g4f.Provider.PollinationsAudio, "models", {})
+    monkeypatch.setattr(g4f.Provider.PollinationsAI, "current_models_endpoint", None)
+    monkeypatch.setattr(g4f.Provider.PollinationsAI, "audio_models", {})
+    yield fake
+    helpers.stop()
+    restore_g4f(originals)
+    fake.stop()
