@@ -72,7 +72,7 @@ def _kind(error: BaseException) -> tuple[str, int | None]:
         status = error.response.status_code
         kind = {401: "auth", 402: "quota", 403: "auth", 429: "rate-limit"}.get(status)
         return kind or ("server" if status >= 500 else "other"), status
-    if isinstance(error, requests.Timeout):
+    if isinstance(error, (requests.Timeout, TimeoutError)):
         return "timeout", None
     if isinstance(error, requests.ConnectionError):
         return "connection", None
@@ -89,7 +89,7 @@ def _explain(error: BaseException, timeout: float) -> tuple[str, str, dict[str, 
     """(reason, fix, details) for a failed path."""
     kind, status = _kind(error)
     keyed = calls.own_key() is not None
-    said = scrub_text(str(error))[:300]
+    said = scrub_text(str(error.__cause__ or error))[:300]  # the service's own words, not our advice
     code = f" ({status})" if status else ""
     if kind == "auth" and keyed:
         reason, fix = f"the service refused your key{code}", f"check POLLINATIONS_API_KEY (a secret sk_ key); or {ROOM}"
