@@ -73,3 +73,9 @@ standins: $(STAMP) $(DOC_STAMP)
 
 clean:
 	rm -rf .scratch
+
+## Before a live class: try every path the notebooks use, live, and say GO or NO-GO for each (exit 1 on NO-GO).
+## Writes artifacts/preflight.json (keys redacted). Set POLLINATIONS_API_KEY first to check your own key.
+.PHONY: preflight
+preflight: $(STAMP)
+	$(BIN)/python -m helpers preflight

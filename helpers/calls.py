@@ -8,6 +8,7 @@ here. The notebooks spell them out in full instead, because that is the lesson.
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from .constants import DOCUMENTED_PROMPT, SPEECH_MODEL, TRANSCRIBE_PROMPT
@@ -38,17 +39,43 @@ async def transcription(on: Any, media: list, **extra: Any) -> Any:
     return await on.chat.completions.create(messages=TRANSCRIBE_PROMPT, media=media, modalities=["text"], **extra)
 
 
-def transcription_provider(provider: Any = None) -> tuple[Any, dict[str, Any]]:
-    """The transcription provider and the ``api_key`` argument it needs.
+KEY_VARIABLE = "POLLINATIONS_API_KEY"
+"""The instructor's own Pollinations key (``sk_...``), read from the environment, never from a notebook."""
 
-    By default today's stand-in for ``Microsoft_Phi_4``, ``PollinationsAudio``:
-    g4f 8.8.6 raises ``NameError: AuthManager`` when it gets no ``api_key``.
+
+def own_key() -> str | None:
+    """The key in ``POLLINATIONS_API_KEY``, or None. Replay, local and auto mode hide it from this process."""
+    return os.environ.get(KEY_VARIABLE, "").strip() or None
+
+
+def key_for(provider: Any) -> dict[str, Any]:
+    """The ``api_key`` argument for a Pollinations provider: your own key if set, else g4f's public ``pk_`` key.
+
+    g4f 8.8.6's ``PollinationsAI`` reads ``POLLINATIONS_API_KEY`` by itself; ``PollinationsAudio`` does not
+    (it raises ``NameError: AuthManager`` without ``api_key``), so its calls have to pass it. Providers without
+    a public key (another provider, the offline engines) get no ``api_key`` at all.
+    """
+    public = getattr(provider, "public_key", None)
+    return {"api_key": own_key() or public} if public else {}
+
+
+def transcription_provider(provider: Any = None) -> tuple[Any, dict[str, Any]]:
+    """The transcription provider and the ``api_key`` argument it needs (see :func:`key_for`).
+
+    By default today's stand-in for ``Microsoft_Phi_4``, ``PollinationsAudio``.
     """
     import g4f
 
     provider = provider or g4f.Provider.PollinationsAudio
-    key = getattr(provider, "public_key", None)
-    return provider, ({"api_key": key} if key else {})
+    return provider, key_for(provider)
+
+
+async def fallback_speech(text: str = DOCUMENTED_PROMPT, *, voice: str = "alloy", audio_format: str = "mp3") -> Any:
+    """Notebook 06's fallback: the documented speech call sent to ``PollinationsAudio`` (it picks ``elevenlabs``)."""
+    import g4f
+
+    provider = g4f.Provider.PollinationsAudio
+    return await speech(client(provider), text, voice=voice, audio_format=audio_format, **key_for(provider))
 
 
 async def transcribe_file(filename: str = "audio.wav", *, via_chat: bool = False) -> str:

@@ -1,0 +1,258 @@
+"""A local stand-in for the live services, answering in their documented wire formats (no TLS, 127.0.0.1 only).
+
+What it mimics (see ../shared/notes/live-services-2026.md):
+- g4f's proxy ``pollinations.g4f.space``: ``/v1/models`` and ``/v1/chat/completions``, no key needed;
+- ``gen.pollinations.ai``: ``/text/models`` (a bare list), ``/v1/chat/completions``, ``/audio/models``,
+  ``/v1/audio/speech`` (raw mp3), ``/v1/audio/transcriptions`` (``{"text": ...}``) and ``/account/balance``;
+  generation there needs ``Authorization: Bearer``: none gives 401, a ``pk_`` key 402 when ``pk_budget`` is off;
+- errors as the JSON envelope ``{"status":N,"success":false,"error":{"code":...,"message":...}}``.
+
+g4f's real provider code reaches it through :func:`point_g4f_at`, which rewrites the providers' endpoint
+URLs ``https://HOST/PATH`` to ``http://127.0.0.1:PORT/HOST/PATH``: the real hostnames are never resolved.
+Faults are set per route (``fake.faults["chat"] = 402``, ``"timeout"``, ``"shape"``); every request is logged.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import io
+import threading
+from dataclasses import dataclass, field
+
+import numpy as np
+import pytest
+import soundfile as sf
+from aiohttp import web
+
+HOSTS = ("gen.pollinations.ai", "pollinations.g4f.space", "image.pollinations.ai", "g4f.space")
+VOICES = ["alloy", "echo", "fable", "onyx", "shimmer", "coral", "verse", "ballad", "ash", "sage", "amuch", "dan"]
+CODES = {
+    400: "BAD_REQUEST",
+    401: "UNAUTHORIZED",
+    402: "PAYMENT_REQUIRED",
+    403: "FORBIDDEN",
+    429: "TOO_MANY_REQUESTS",
+    500: "INTERNAL_ERROR",
+    502: "BAD_GATEWAY",
+    503: "SERVICE_UNAVAILABLE",
+}
+MESSAGES = {
+    401: "A valid API key is required. Get one at https://enter.pollinations.ai",
+    402: "Insufficient pollen balance or API key budget exhausted",
+    429: "Rate limit exceeded",
+    502: "Bad gateway",
+}
+TRANSCRIPT = "Go forward ten meters."
+GENERATION = {"chat", "speech", "transcriptions"}
+
+
+def envelope(status: int, message: str | None = None) -> web.Response:
+    body = {
+        "status": status,
+        "success": False,
+        "error": {"code": CODES.get(status, "ERROR"), "message": message or MESSAGES.get(status, "Error")},
+    }
+    return web.json_response(body, status=status)
+
+
+def tone_mp3(seconds: float = 1.5, rate: int = 24000) -> bytes:
+    """A real, decodable mp3 (a quiet tone), as the speech answers carry."""
+    t = np.arange(int(seconds * rate)) / rate
+    buffer = io.BytesIO()
+    sf.write(buffer, 0.2 * np.sin(2 * np.pi * 440 * t), rate, format="MP3")
+    return buffer.getvalue()
+
+
+@dataclass
+class Logged:
+    method: str
+    host: str
+    path: str
+    authorization: str | None
+
+
+@dataclass
+class FakePollinations:
+    pk_budget: bool = True  # False: pk_ keys get 402, as every public key has since Aug 2026
+    valid_keys: tuple[str, ...] = ()  # sk_ keys accepted; empty: any sk_ key
+    balance: float = 12.5
+    rate_limit_after: int | None = None  # generation requests answered before 429s begin
+    delay: float = 5.0  # how long a "timeout" fault keeps the client waiting
+    faults: dict[str, object] = field(default_factory=dict)  # route -> status, "timeout", "shape" or "html"
+    log: list[Logged] = field(default_factory=list)
+    url: str = ""
+    _mp3: bytes = b""
+
+    # -- the routes ------------------------------------------------------------------------------
+    def _route(self, host: str, method: str, path: str) -> str | None:
+        if path == "/audio/models":
+            return "audio-models"
+        if path.endswith("/models"):
+            return "image-models" if "image" in host + path else "models"
+        return {
+            "/v1/chat/completions": "chat",
+            "/v1/audio/speech": "speech",
+            "/v1/audio/transcriptions": "transcriptions",
+            "/account/balance": "balance",
+        }.get(path)
+
+    def _refusal(self, host: str, route: str, authorization: str | None) -> web.Response | None:
+        needs_key = host == "gen.pollinations.ai" and route in GENERATION | {"balance"}
+        if not needs_key:
+            return None
+        key = (authorization or "").removeprefix("Bearer ").strip()
+        if not key:
+            return envelope(401)
+        if key.startswith("pk_"):
+            return None if self.pk_budget else envelope(402)
+        if self.valid_keys and key not in self.valid_keys:
+            return envelope(401, "Invalid API key")
+        if self.balance <= 0 and route != "balance":
+            return envelope(402)
+        return None
+
+    async def _handle(self, request: web.Request) -> web.StreamResponse:
+        host, _, rest = request.match_info["tail"].partition("/")
+        path = "/" + rest
+        authorization = request.headers.get("Authorization")
+        self.log.append(Logged(request.method, host, path, authorization))
+        route = self._route(host, request.method, path)
+        if host not in HOSTS or route is None:
+            return envelope(404, f"No route {request.method} {path}")
+        if request.can_read_body:
+            await request.read()
+        fault = self.faults.get(route)
+        if fault == "timeout":
+            await asyncio.sleep(self.delay)
+        elif fault == "html":
+            return web.Response(status=502, text="<!DOCTYPE html><h1>502 Bad Gateway</h1>", content_type="text/html")
+        elif isinstance(fault, int):
+            return envelope(fault)
+        refusal = self._refusal(host, route, authorization)
+        if refusal is not None:
+            return refusal
+        if route in GENERATION and self.rate_limit_after is not None:
+            done = sum(1 for entry in self.log if self._route(entry.host, entry.method, entry.path) in GENERATION)
+            if done > self.rate_limit_after:
+                response = envelope(429)
+                response.headers["Retry-After"] = "30"
+                return response
+        return self._answer(host, route, shape_broken=fault == "shape")
+
+    def _answer(self, host: str, route: str, *, shape_broken: bool) -> web.StreamResponse:
+        audio_model = {"name": "openai-audio", "output_modalities": ["text", "audio"], "voices": VOICES}
+        if route == "models":
+            if shape_broken:  # Pollinations' own minimal /v1/models: no output_modalities
+                return web.json_response({"object": "list", "data": [{"id": "openai-audio", "object": "model"}]})
+            if host == "pollinations.g4f.space":
+                return web.json_response({"object": "list", "data": [{"id": "openai-audio", **audio_model}]})
+            return web.json_response([{**audio_model, "input_modalities": ["text", "audio"]}])
+        if route == "image-models":
+            return web.json_response([])
+        if route == "audio-models":
+            return web.json_response([{"name": "elevenlabs", "voices": VOICES}, {"name": "whisper"}])
+        if route == "balance":
+            return web.json_response({"balance": self.balance})
+        if route == "speech":
+            return web.Response(body=b"" if shape_broken else self._mp3, content_type="audio/mpeg")
+        if route == "transcriptions":
+            return web.json_response({"words": []} if shape_broken else {"text": TRANSCRIPT})
+        message = {"role": "assistant", "content": None}  # OpenAI's audio answer: the words are in the audio
+        if shape_broken:
+            message["content"] = "Good day, world!"
+        else:
+            message["audio"] = {"data": base64.b64encode(self._mp3).decode(), "transcript": "Good day, world!"}
+        return web.json_response(
+            {
+                "id": "fake",
+                "object": "chat.completion",
+                "model": "gpt-audio-mini-2025-12-15",
+                "choices": [{"index": 0, "finish_reason": "stop", "message": message}],
+            }
+        )
+
+    # -- running it ------------------------------------------------------------------------------
+    def start(self) -> FakePollinations:
+        """Serve on 127.0.0.1 in a background thread (the code under test runs its own event loops)."""
+        self._mp3 = tone_mp3()
+        self._loop = asyncio.new_event_loop()
+        ready = threading.Event()
+
+        async def serve() -> None:
+            app = web.Application()
+            app.router.add_route("*", "/{tail:.*}", self._handle)
+            self._runner = web.AppRunner(app)
+            await self._runner.setup()
+            site = web.TCPSite(self._runner, "127.0.0.1", 0)
+            await site.start()
+            port = site._server.sockets[0].getsockname()[1]
+            self.url = f"http://127.0.0.1:{port}"
+            ready.set()
+
+        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
+        self._thread.start()
+        asyncio.run_coroutine_threadsafe(serve(), self._loop)
+        ready.wait(10)
+        return self
+
+    def stop(self) -> None:
+        asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self._loop).result(10)
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(10)
+
+    def authorizations(self, route: str) -> list[str | None]:
+        """The Authorization header of each request to ``route`` (e.g. "chat", "transcriptions")."""
+        return [e.authorization for e in self.log if self._route(e.host, e.method, e.path) == route]
+
+
+def _provider_classes() -> list[type]:
+    from g4f.Provider.audio.PollinationsAudio import PollinationsAudio
+    from g4f.Provider.Pollinations import Pollinations
+
+    return [Pollinations, PollinationsAudio]
+
+
+def point_g4f_at(base: str) -> dict[tuple[type, str], str]:
+    """Rewrite the endpoint URLs of g4f's Pollinations providers to ``base/HOST/PATH``; returns the originals."""
+    originals = {}
+    for provider in _provider_classes():
+        for name, value in list(vars(provider).items()):
+            if not isinstance(value, str) or name in ("url", "login_url"):
+                continue
+            for host in HOSTS:
+                if value.startswith(f"https://{host}/"):
+                    originals[(provider, name)] = value
+                    setattr(provider, name, value.replace("https://", f"{base}/", 1))
+                    break
+    return originals
+
+
+def restore_g4f(originals: dict[tuple[type, str], str]) -> None:
+    for (provider, name), value in originals.items():
+        setattr(provider, name, value)
+
+
+@pytest.fixture
+def live_fake(monkeypatch, capsys):
+    """Live mode in this process, g4f's Pollinations providers pointed at a fresh fake, the internet refused."""
+    import g4f.Provider
+
+    import helpers
+    from helpers._replay import netguard
+
+    monkeypatch.delenv("POLLINATIONS_API_KEY", raising=False)
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    fake = FakePollinations().start()
+    helpers.start("live")
+    netguard.block_network()  # loopback only: a request meant for a real host would fail, not leave
+    capsys.readouterr()
+    originals = point_g4f_at(fake.url)
+    # g4f keeps the model lists it fetched on the classes, for the whole process: ask afresh
+    monkeypatch.setattr(g4f.Provider.PollinationsAudio, "models", {})
+    monkeypatch.setattr(g4f.Provider.PollinationsAI, "current_models_endpoint", None)
+    monkeypatch.setattr(g4f.Provider.PollinationsAI, "audio_models", {})
+    yield fake
+    helpers.stop()
+    restore_g4f(originals)
+    fake.stop()

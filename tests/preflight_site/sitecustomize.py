@@ -1,0 +1,20 @@
+"""For a ``python -m helpers preflight`` started by a test: the network guard, then g4f pointed at the fake.
+
+The guard is tests/netguard_site's (loopback only, attempts logged to $NETWORK_ATTEMPTS_LOG); with
+$FAKE_POLLINATIONS_URL set, g4f's Pollinations providers ask the fake at that address instead of the real hosts.
+Both the preflight and the fresh process it starts load this (PYTHONPATH is inherited).
+"""
+
+import os
+import runpy
+import sys
+from pathlib import Path
+
+_TESTS = Path(__file__).resolve().parents[1]
+runpy.run_path(str(_TESTS / "netguard_site" / "sitecustomize.py"))
+
+if os.environ.get("FAKE_POLLINATIONS_URL"):
+    sys.path.insert(0, str(_TESTS))
+    from fake_pollinations import point_g4f_at
+
+    point_g4f_at(os.environ["FAKE_POLLINATIONS_URL"])
