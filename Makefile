@@ -73,3 +73,23 @@ standins: $(STAMP) $(DOC_STAMP)
 
 clean:
 	rm -rf .scratch
+
+## A room on JupyterHub (deploy/): the hub tools in .venv, and configurable-http-proxy from npm.
+HUB_STAMP := $(VENV)/.hub-installed
+PROXY := deploy/rehearsal/node_modules/.bin/configurable-http-proxy
+N ?= 3
+
+$(HUB_STAMP): requirements-hub.txt $(STAMP)
+	$(BIN)/python -m pip install --quiet -r requirements-hub.txt -c requirements.txt
+	touch $(HUB_STAMP)
+
+$(PROXY): deploy/rehearsal/package.json deploy/rehearsal/package-lock.json
+	cd deploy/rehearsal && npm ci --no-audit --no-fund --loglevel=error
+	touch $(PROXY)
+
+.PHONY: hub rehearsal
+hub: $(HUB_STAMP) $(PROXY)
+
+## A simulated class of N learners on a real JupyterHub on 127.0.0.1 (artifacts/rehearsal.json).
+rehearsal: hub
+	$(BIN)/python deploy/rehearsal/rehearsal.py --learners $(N)
