@@ -1,7 +1,6 @@
 # JupyterHub configuration for `make rehearsal`: a real hub on 127.0.0.1 for a simulated class.
 # rehearsal.py starts the hub with this file and fills in the REHEARSAL_* variables; nothing here is secret
 # beyond one run. Not for production: SimpleLocalProcessSpawner runs every learner as the hub's own user.
-import json
 import os
 from pathlib import Path
 
@@ -63,20 +62,18 @@ c.Spawner.environment = {
     "REHEARSAL_RUN": env["REHEARSAL_RUN"],  # lets the driver find (and account for) every process it caused
 }
 
-# What each learner's server reads from ~/.jupyter: IPC kernels (TCP ports race when 40 kernels start at once
-# on one host) and no language-server probe (jupyter_lsp runs `npm prefix -g` at every start). The transport
-# is honoured only in jupyter_server_config.json, not in jupyter_server_config.d/.
-LEARNER_SERVER_CONFIG = {
-    "KernelManager": {"transport": "ipc"},
-    "ServerApp": {"jpserver_extensions": {"jupyter_lsp": False}},
-}
+# What each learner's server reads from ~/.jupyter: the very file the TLJH guide installs system-wide
+# (deploy/tljh/jupyter_server_config.json): IPC kernels (TCP ports race when 40 kernels start at once on one
+# host), idle kernels culled, and no language-server probe (jupyter_lsp runs `npm prefix -g` at every start).
+# The transport is honoured only in jupyter_server_config.json, not in jupyter_server_config.d/.
+LEARNER_SERVER_CONFIG = Path(env["REHEARSAL_SERVER_CONFIG"]).read_text()
 
 
 def _prepare_home(spawner):
     home = homes / spawner.user.name
     (home / ".jupyter").mkdir(parents=True, exist_ok=True)
     (home / ".rt").mkdir(mode=0o700, exist_ok=True)
-    (home / ".jupyter" / "jupyter_server_config.json").write_text(json.dumps(LEARNER_SERVER_CONFIG, indent=1))
+    (home / ".jupyter" / "jupyter_server_config.json").write_text(LEARNER_SERVER_CONFIG)
 
 
 c.Spawner.pre_spawn_hook = _prepare_home
