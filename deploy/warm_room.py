@@ -6,8 +6,8 @@
 The token belongs to an admin or a service with the scopes admin:users, admin:servers, list:users and
 read:users (deploy/z2jh/values.yaml and deploy/tljh/ set one up). --users names a file with one user name per
 line; users that do not exist yet are created. Starting a server costs about 3 CPU-seconds, so --parallel
-should be close to the hub host's core count (a Kubernetes cluster can take more). Turn idle culling off, or
-longer than the time to class, or the culler stops what this started.
+should be about twice the hub host's core count (the default; a Kubernetes cluster can take more). Turn
+idle culling off, or longer than the time to class, or the culler stops what this started.
 """
 
 from __future__ import annotations
@@ -108,7 +108,7 @@ def main(argv: list[str] | None = None) -> None:
     group = parser.add_mutually_exclusive_group(required=True)
     group.add_argument("--users", help="a file with one user name per line")
     group.add_argument("--all", action="store_true", help="every user the hub knows")
-    parser.add_argument("--parallel", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--parallel", type=int, default=2 * (os.cpu_count() or 1))
     args = parser.parse_args(argv)
     if not args.token:
         parser.error("no --token and no JUPYTERHUB_API_TOKEN")

@@ -231,6 +231,7 @@ class Hub:
             "REHEARSAL_DIR": str(self.scratch),
             "REHEARSAL_VENV_BIN": str(VENV_BIN),
             "REHEARSAL_PROXY": str(PROXY),
+            "REHEARSAL_SERVER_CONFIG": str(HERE.parent / "tljh" / "jupyter_server_config.json"),
             "REHEARSAL_PORT": str(self.port),
             "REHEARSAL_HUB_PORT": str(free_port()),
             "REHEARSAL_PROXY_API_PORT": str(free_port()),
@@ -705,7 +706,8 @@ async def rehearse(args) -> dict:
     # What the learners import is compiled first, as a hub image's build would; else their first import
     # writes __pycache__ into the shared install, and the check below would rightly count it.
     subprocess.run([str(VENV_BIN / "python"), "-m", "compileall", "-q", str(ROOT / "helpers")], check=True)
-    skip = [ROOT / ".git", ROOT / "artifacts", scratch / "home", scratch / "hub", origin, Path.home() / ".cache/pip"]
+    skip = [ROOT / ".git", ROOT / "artifacts", ROOT / ".ruff_cache", ROOT / ".pytest_cache", Path.home() / ".cache/pip"]
+    skip += [scratch / "home", scratch / "hub", origin]
     before, tmp_before = snapshot(watched, skip), tmp_entries(scratch)
 
     hub = Hub(scratch, run_id)
@@ -784,7 +786,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-n", "--learners", type=int, default=int(os.environ.get("N", 3)))
     parser.add_argument("--notebooks", default="02", help="notebook numbers to run, comma-separated (default 02)")
     parser.add_argument("--gap", type=float, default=0.0, help="seconds between arrivals (0: all at once)")
-    parser.add_argument("--parallel", type=int, default=os.cpu_count() or 2, help="servers warmed at a time")
+    parser.add_argument("--parallel", type=int, default=2 * (os.cpu_count() or 1), help="servers warmed at a time")
     parser.add_argument("--no-warm", dest="warm", action="store_false", help="skip the warm-the-room phase")
     parser.add_argument("--idle", type=float, default=10.0, help="seconds of idle CPU measured after the runs")
     parser.add_argument("--timeout", type=float, default=600.0, help="bound on each phase, seconds")
