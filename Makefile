@@ -7,7 +7,7 @@ OFFLINE_STAMP := $(VENV)/.offline-installed
 DOC_VENV := .venv-documented
 DOC_BIN := $(DOC_VENV)/bin
 DOC_STAMP := $(DOC_VENV)/.installed
-NBVAL := --nbval --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg
+NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_config/sanitize.cfg
 
 .PHONY: setup documented offline lab test notebooks exercises bench standins clean
 

@@ -85,7 +85,7 @@ def bench_replay(runs: int, calls: int = 20) -> list[dict]:
 import asyncio, json, statistics, sys, time, tempfile, pathlib, requests
 sys.path.insert(0, {str(ROOT / "tests")!r})
 import helpers
-from helpers import recordings
+from helpers._replay import cassettes, scrub
 from support import speak, transcribe
 import shutil
 work = pathlib.Path(tempfile.mkdtemp()); shutil.copy({str(ROOT / "notebooks" / "audio.wav")!r}, work)
@@ -104,7 +104,7 @@ speech = asyncio.run(per_call(speak))
 transcription = asyncio.run(per_call(transcribe))
 helpers.stop()
 cassette_file = pathlib.Path({str(ROOT / "recordings" / "g4f-8.8.6.yaml")!r})
-context, cassette = recordings.open_cassette(cassette_file, record=False)
+context, cassette = cassettes.open_cassette(cassette_file, record=False)
 for _ in range(3):
     requests.get("https://image.pollinations.ai/models")
 times = []

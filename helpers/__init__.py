@@ -1,41 +1,34 @@
-"""Helpers for the g4f audio notebooks: one mode switch and a few audio tools."""
+"""Helpers for the g4f audio notebooks: one mode switch, the two calls made safe, and a few audio tools.
 
-from .audio import AudioFileError, AudioInfo, describe_audio, play
+Everything a notebook calls is listed in ``__all__``; the errors are in
+:mod:`helpers.errors`. The machinery behind replay and record mode lives in
+``helpers._replay`` and is not part of the lesson.
+"""
+
+from . import errors
+from .audio import describe_audio, play
 from .environment import environment_report
-from .faults import available_faults, simulated, simulated_latency
-from .files import FileExistsNotOverwrittenError, save_bytes
-from .modes import Mode, current_mode, start, stop
-from .providers import ProviderNotFoundError, find_provider
-from .recordings import UnrecordedRequestError
-from .resilience import ServiceError, with_retries
-from .responses import NoAudioError, save_speech, speech_bytes, transcript_of
-from .speech import SpeechRequestError, speak, transcribe
+from .faults import simulated, simulated_latency
+from .modes import current_mode, start, stop
+from .providers import find_provider
+from .responses import save_speech, transcript_of
+from .retries import with_retries
+from .speech import speak, transcribe
 
 __all__ = [
-    "AudioFileError",
-    "AudioInfo",
-    "FileExistsNotOverwrittenError",
-    "Mode",
-    "NoAudioError",
-    "ProviderNotFoundError",
-    "UnrecordedRequestError",
     "current_mode",
     "describe_audio",
     "environment_report",
+    "errors",
     "find_provider",
     "play",
-    "save_bytes",
     "save_speech",
-    "speech_bytes",
-    "start",
-    "stop",
-    "transcript_of",
-    "available_faults",
     "simulated",
     "simulated_latency",
-    "ServiceError",
-    "with_retries",
     "speak",
+    "start",
+    "stop",
     "transcribe",
-    "SpeechRequestError",
+    "transcript_of",
+    "with_retries",
 ]

@@ -10,9 +10,8 @@ from pathlib import Path
 
 import soundfile as sf
 
-MAX_UPLOAD_BYTES = 25 * 1024 * 1024
-"""The usual upload limit of speech-to-text services (OpenAI's and Pollinations')."""
-
+from .constants import MAX_UPLOAD_BYTES
+from .errors import AudioFileError
 
 _MP3_BITRATES = {  # kbps by bitrate index, for MPEG-1 and MPEG-2/2.5 Layer III
     1: [0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320],
@@ -39,10 +38,6 @@ def mp3_is_cut_off(data: bytes) -> bool:
             return True
         position += length
     return False
-
-
-class AudioFileError(ValueError):
-    """An audio file that cannot be used, with what to do about it."""
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,8 @@ import re
 import sys
 from importlib.metadata import PackageNotFoundError, version
 
+from ._replay.paths import project_root
 from .modes import current_mode
-from .paths import PROJECT_ROOT
 
 CHECKED = ["g4f", "vcrpy", "pillow", "soundfile", "nest-asyncio", "ipywidgets", "tqdm", "matplotlib"]
 """What the notebooks import. JupyterLab is left out: Binder (and some labs) bring their own on purpose."""
@@ -15,7 +15,7 @@ CHECKED = ["g4f", "vcrpy", "pillow", "soundfile", "nest-asyncio", "ipywidgets", 
 
 def pinned_versions(requirements: str | None = None) -> dict[str, str]:
     """``{package: version}`` for every ``name==version`` line of requirements.txt."""
-    text = requirements if requirements is not None else (PROJECT_ROOT / "requirements.txt").read_text("utf-8")
+    text = requirements if requirements is not None else (project_root() / "requirements.txt").read_text("utf-8")
     return {name.lower(): pin for name, pin in re.findall(r"^([\w.-]+)==(\S+)", text, re.MULTILINE)}
 
 

@@ -5,15 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from . import recordings, transport
-from .paths import RECORDINGS_DIR
-
-FAULTS_DIR = RECORDINGS_DIR / "faults"
+from ._replay import cassettes, transport
+from ._replay.paths import recordings_dir
 
 
 def available_faults() -> list[str]:
     """Names of the recorded fault scenarios (files in recordings/faults/)."""
-    return sorted(path.stem for path in FAULTS_DIR.glob("*.yaml"))
+    return sorted(path.stem for path in (recordings_dir() / "faults").glob("*.yaml"))
 
 
 @contextmanager
@@ -33,13 +31,13 @@ def simulated(name: str) -> Iterator[None]:
     Each scenario's answers play once, in order (``rate-limit-then-ok``
     answers 429 first, then the speech), through g4f's real code.
     """
-    path = FAULTS_DIR / f"{name}.yaml"
+    path = recordings_dir() / "faults" / f"{name}.yaml"
     if not path.exists():
         raise ValueError(f"No recorded fault {name!r}. Recorded: {', '.join(available_faults())}.")
-    context, _cassette = recordings.open_cassette(path, record=False, repeat=False)
+    context, cassette = cassettes.open_cassette(path, record=False, repeat=False)
     previous = transport.watch()
     try:
         yield
     finally:
         transport.unwatch(previous)
-        context.__exit__(None, None, None)
+        cassettes.close_cassette(context, cassette)

@@ -6,9 +6,7 @@ import os
 import tempfile
 from pathlib import Path
 
-
-class FileExistsNotOverwrittenError(FileExistsError):
-    """The target exists and ``overwrite`` was not asked for."""
+from .errors import FileExistsNotOverwrittenError
 
 
 def check_target(path: str | os.PathLike, *, overwrite: bool = False) -> Path:

@@ -5,27 +5,16 @@ from __future__ import annotations
 import atexit
 import os
 from dataclasses import dataclass
-from enum import StrEnum
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-from . import netguard, recordings, transport
-from .hygiene import hide_api_keys, isolate_g4f, restore_api_keys
-from .paths import relative
+from . import offline
+from ._replay import cassettes, netguard, transport
+from ._replay.isolation import hide_api_keys, isolate_g4f, restore_api_keys
+from ._replay.paths import relative
+from .constants import MODE_VARIABLE, OFFLINE_MODES, Mode
 
-ENV_VARIABLE = "G4F_TUTORIAL_MODE"
-
-
-class Mode(StrEnum):
-    REPLAY = "replay"
-    LIVE = "live"
-    RECORD = "record"
-    LOCAL = "local"  # Piper and faster-whisper on this machine (the offline extra)
-    AUTO = "auto"  # replay where recorded, local engines otherwise
-
-
-OFFLINE = (Mode.REPLAY, Mode.LOCAL, Mode.AUTO)
 LOCAL_NAMES = ("PollinationsAI", "PollinationsAudio")  # the providers the documented calls name
 _MISSING = object()
 
@@ -43,12 +32,12 @@ _state = _State()
 
 
 def _choose(mode: str | None) -> Mode:
-    name = (mode or os.environ.get(ENV_VARIABLE) or Mode.REPLAY.value).strip().lower()
+    name = (mode or os.environ.get(MODE_VARIABLE) or Mode.REPLAY.value).strip().lower()
     try:
         return Mode(name)
     except ValueError:
         choices = ", ".join(repr(m.value) for m in Mode)
-        source = "argument" if mode else f"environment variable {ENV_VARIABLE}"
+        source = "argument" if mode else f"environment variable {MODE_VARIABLE}"
         raise ValueError(f"Unknown mode {name!r} (from the {source}). Choose one of {choices}.") from None
 
 
@@ -57,7 +46,7 @@ def stop() -> None:
     if _state.unwatched_request is not None:
         transport.unwatch(_state.unwatched_request)
     if _state.context is not None:
-        _state.context.__exit__(None, None, None)
+        cassettes.close_cassette(_state.context, _state.cassette)
     _restore_providers()
     netguard.allow_network()
     restore_api_keys()
@@ -71,7 +60,7 @@ def _use_local_providers() -> None:
     """Point the documented provider names at the offline LocalAudio provider."""
     import g4f.Provider
 
-    from .offline import LocalAudio
+    from .offline.local import LocalAudio
 
     _state.replaced_providers = {name: g4f.Provider.__dict__.get(name, _MISSING) for name in LOCAL_NAMES}
     for name in LOCAL_NAMES:
@@ -91,11 +80,11 @@ def _restore_providers() -> None:
     _state.replaced_providers = None
 
 
-def mode_line(mode: Mode, path: Path) -> str:
+def mode_line(mode: Mode, path: Path | None) -> str:
     """The one line ``start()`` prints."""
-    where = relative(path)
+    where = relative(path) if path else ""
     if mode is Mode.REPLAY:
-        kind = recordings.provenance_summary(recordings.load_recordings(path))
+        kind = cassettes.provenance_summary(cassettes.load_recordings(path))
         return (
             f"Mode: replay. Answers come from {kind} in {where}; nothing goes online. "
             "Go online with helpers.start('live')."
@@ -126,11 +115,10 @@ def start(mode: str | None = None, *, recordings_file: str | os.PathLike | None 
     (recordings/g4f-<version>.yaml) with another file.
     """
     chosen = _choose(mode)
-    path = Path(recordings_file) if recordings_file else recordings.cassette_path()
+    needs_recordings = chosen in (Mode.REPLAY, Mode.AUTO, Mode.RECORD)
+    path = Path(recordings_file) if recordings_file else (cassettes.cassette_path() if needs_recordings else None)
     if chosen in (Mode.LOCAL, Mode.AUTO):
-        from .offline import require
-
-        require()  # before stop(): a failed switch leaves the current mode on
+        offline.require()  # before stop(): a failed switch leaves the current mode on
     if chosen in (Mode.REPLAY, Mode.AUTO) and not path.exists():
         fix = (
             "Check the path you gave."
@@ -140,13 +128,13 @@ def start(mode: str | None = None, *, recordings_file: str | os.PathLike | None 
         raise FileNotFoundError(f"There are no recordings at {relative(path)} (g4f {version('g4f')}). {fix}")
     stop()
     isolate_g4f()
-    if chosen in OFFLINE:
+    if chosen in OFFLINE_MODES:
         hide_api_keys()
         netguard.block_network()
     if chosen is Mode.LOCAL:
         _use_local_providers()
     elif chosen is not Mode.LIVE:
-        _state.context, _state.cassette = recordings.open_cassette(path, record=chosen is Mode.RECORD)
+        _state.context, _state.cassette = cassettes.open_cassette(path, record=chosen is Mode.RECORD)
     _state.unwatched_request = transport.watch()
     _state.mode = chosen
     print(mode_line(chosen, path))

@@ -6,6 +6,8 @@ import difflib
 from importlib.metadata import version
 from typing import Any
 
+from .errors import ProviderNotFoundError
+
 RENAMED = {
     # name in older docs -> names it has had since, newest last
     "Microsoft_Phi_4": ["Microsoft_Phi_4", "Microsoft_Phi_4_Multimodal"],
@@ -17,10 +19,6 @@ INSTEAD = {
         "or send the audio as media to g4f.Provider.PollinationsAI."
     ),
 }
-
-
-class ProviderNotFoundError(LookupError):
-    """No provider of that name (or of its later names) in the installed g4f."""
 
 
 def available_providers() -> list[str]:

@@ -7,11 +7,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+from .errors import NoAudioError
 from .files import save_bytes
-
-
-class NoAudioError(ValueError):
-    """The answer holds no audio."""
 
 
 def _message(response: Any) -> Any:

@@ -13,20 +13,14 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+from . import calls, offline
 from .audio import describe_audio
+from .constants import FORMATS, MAX_TEXT, VOICES, Mode
+from .errors import ServiceError, SpeechRequestError
 from .files import check_target, save_bytes
-from .modes import Mode, current_mode
-from .resilience import ServiceError, with_retries
+from .modes import current_mode
 from .responses import speech_bytes, transcript_of
-
-VOICES = ("alloy", "ash", "ballad", "coral", "echo", "fable", "nova", "onyx", "sage", "shimmer", "verse")
-FORMATS = ("mp3", "wav", "flac", "opus", "aac", "pcm16")
-MAX_TEXT = 4096
-"""Characters the speech endpoints accept in one request."""
-
-
-class SpeechRequestError(ValueError):
-    """The text, voice or format cannot be sent; the message says what to change."""
+from .retries import with_retries
 
 
 def _suggest(value: object, choices: tuple[str, ...]) -> str:
@@ -54,15 +48,6 @@ def check_speech_request(text: Any, voice: str, audio_format: str) -> str:
     return text.strip()
 
 
-def _default_client(client: Any) -> Any:
-    if client is not None:
-        return client
-    import g4f
-    from g4f.client import AsyncClient
-
-    return AsyncClient(provider=g4f.Provider.PollinationsAI)
-
-
 async def speak(
     text: str,
     path: str | os.PathLike,
@@ -78,7 +63,7 @@ async def speak(
     The format defaults to the file's extension. Everything is checked before
     the request: the text, the voice, the format, the folder, and that an
     existing file is not replaced unless ``overwrite=True``. ``retry`` goes to
-    :func:`helpers.resilience.with_retries` (attempts, timeout, backoff).
+    :func:`helpers.retries.with_retries` (attempts, timeout, backoff).
     """
     path = Path(path)
     audio_format = audio_format or path.suffix.lstrip(".").lower() or "mp3"
@@ -95,25 +80,17 @@ async def synthesise(
     text = check_speech_request(text, voice, audio_format)
 
     def call(client: Any) -> Callable[[], Awaitable[Any]]:
-        return lambda: client.chat.completions.create(
-            model="openai-audio",
-            messages=[{"role": "user", "content": text}],
-            audio={"voice": voice, "format": audio_format},
-        )
+        return lambda: calls.speech(client, text, voice=voice, audio_format=audio_format)
 
     response = await _recorded_else_local(
-        call(_default_client(client)), lambda: call(_offline_client("PiperSpeech")), retry
+        call(client or calls.client()), lambda: call(_offline_client("PiperSpeech")), retry
     )
     return speech_bytes(response), transcript_of(response)
 
 
 def _offline_client(engine: str) -> Any:
-    from g4f.client import AsyncClient
-
-    from . import offline
-
     offline.require()
-    return AsyncClient(provider=getattr(offline, engine))
+    return calls.client(getattr(offline, engine))
 
 
 async def _recorded_else_local(
@@ -134,21 +111,16 @@ async def transcribe(path: str | os.PathLike, *, client: Any = None, provider: A
     The file is checked first (missing, empty, too large, not audio). The
     provider defaults to ``PollinationsAudio`` with g4f's public key.
     """
-    import g4f
-
     info = describe_audio(path)
     data = info.path.read_bytes()
-    provider = provider or g4f.Provider.PollinationsAudio
-    key = {"api_key": provider.public_key} if getattr(provider, "public_key", None) else {}
+    provider, key = calls.transcription_provider(provider)
     media = [[data, info.path.name]]
 
     def call(client: Any, **extra: Any) -> Callable[[], Awaitable[Any]]:
-        return lambda: client.chat.completions.create(
-            messages="Transcribe this audio", media=media, modalities=["text"], **extra
-        )
+        return lambda: calls.transcription(client, media, **extra)
 
     response = await _recorded_else_local(
-        call(_default_client(client), provider=provider, **key),
+        call(client or calls.client(), provider=provider, **key),
         lambda: call(_offline_client("WhisperTranscription")),
         retry,
     )

@@ -14,12 +14,13 @@ from pathlib import Path
 
 import ipywidgets as widgets
 
+from ._replay.cassettes import recorded_speech
 from .audio import play
+from .constants import FORMATS, VOICES, Mode
+from .errors import ServiceError
 from .files import save_bytes
-from .modes import Mode, current_mode
-from .recordings import recorded_speech
-from .resilience import ServiceError
-from .speech import FORMATS, VOICES, synthesise, transcribe
+from .modes import current_mode
+from .speech import synthesise, transcribe
 
 SAMPLE = "audio.wav (the shipped clip)"
 LAST = "the last generated clip"
@@ -34,7 +35,7 @@ def _slug(text: str) -> str:
 class VoiceStudio(widgets.VBox):
     """Generate speech and transcribe clips with buttons. ``task`` is the work under way."""
 
-    def __init__(self, folder: str | Path = "studio", sample: str | Path = "audio.wav") -> None:
+    def __init__(self, folder: str | Path = "output/studio", sample: str | Path = "audio.wav") -> None:
         self.folder, self.sample = Path(folder), Path(sample)
         self.last_clip: Path | None = None
         self.task: asyncio.Task | None = None
@@ -132,7 +133,7 @@ class VoiceStudio(widgets.VBox):
     async def _generate(self) -> None:
         text, voice, fmt = self.text.value, self.voice.value, self.audio_format.value
         audio, transcript = await synthesise(text, voice=voice, audio_format=fmt)
-        self.folder.mkdir(exist_ok=True)
+        self.folder.mkdir(parents=True, exist_ok=True)
         path = save_bytes(audio, self.folder / f"{voice}-{_slug(text)}.{fmt}", overwrite=True)
         self.last_clip = path
         # Set the Output widget's content directly (no display() inside "with"): it then shows the
@@ -150,7 +151,7 @@ class VoiceStudio(widgets.VBox):
             if not self.upload.value:
                 raise ValueError("Choose a file with Upload first (WAV, MP3, FLAC or OGG).")
             item = self.upload.value[0]
-            self.folder.mkdir(exist_ok=True)
+            self.folder.mkdir(parents=True, exist_ok=True)
             path = save_bytes(bytes(item["content"]), self.folder / f"upload-{Path(item['name']).name}", overwrite=True)
         else:
             path = self.sample

@@ -1,8 +1,10 @@
-"""Word error rate: how far a transcript is from what was said."""
+"""Word error rate: how far a transcript is from what was said (computed by jiwer)."""
 
 from __future__ import annotations
 
 import re
+
+import jiwer
 
 _ONES = [
     *["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"],
@@ -14,34 +16,35 @@ _TENS = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eigh
 def _spell(number: int) -> str:
     if number < 20:
         return _ONES[number]
-    if number < 100:
-        return _TENS[number // 10] + ("" if number % 10 == 0 else " " + _ONES[number % 10])
-    return str(number)
+    return _TENS[number // 10] + ("" if number % 10 == 0 else " " + _ONES[number % 10])
+
+
+class SpellNumbers(jiwer.AbstractTransform):
+    """jiwer transform: numbers up to 99 spelled out ("10" -> "ten"), so "10 meters" matches "ten meters"."""
+
+    def process_string(self, s: str) -> str:
+        return re.sub(r"\b\d{1,2}\b", lambda m: _spell(int(m.group())), s)
+
+
+NORMALISE = jiwer.Compose(
+    [
+        jiwer.ToLowerCase(),
+        jiwer.SubstituteRegexes({r"-": " "}),
+        SpellNumbers(),
+        jiwer.SubstituteRegexes({r"[^\w\s']": " ", r"'": ""}),
+        jiwer.RemoveMultipleSpaces(),
+        jiwer.Strip(),
+        jiwer.ReduceToListOfListOfWords(),
+    ]
+)
+"""Lowercase, no punctuation, numbers spelled out: how transcripts are compared."""
 
 
 def words(text: str) -> list[str]:
-    """Lowercase words without punctuation; numbers up to 99 spelled out ("10" -> "ten")."""
-    text = re.sub(r"\b\d{1,2}\b", lambda m: _spell(int(m.group())), text.lower().replace("-", " "))
-    return re.sub(r"[^\w\s']", " ", text).replace("'", "").split()
-
-
-def edit_distance(reference: list[str], hypothesis: list[str]) -> int:
-    """Fewest word insertions, deletions and substitutions turning one list into the other."""
-    previous = list(range(len(hypothesis) + 1))
-    for i, wanted in enumerate(reference, 1):
-        current = [i] + [0] * len(hypothesis)
-        for j, heard in enumerate(hypothesis, 1):
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (wanted != heard))
-        previous = current
-    return previous[-1]
+    """The words :func:`wer` compares ("Go forward 10 meters." -> go, forward, ten, meters)."""
+    return NORMALISE(text)[0] if text.strip() else []
 
 
 def wer(references: str | list[str], hypotheses: str | list[str]) -> float:
     """Word errors over reference words, across all pairs."""
-    if isinstance(references, str):
-        references, hypotheses = [references], [hypotheses]
-    errors = total = 0
-    for reference, hypothesis in zip(references, hypotheses, strict=True):
-        errors += edit_distance(words(reference), words(hypothesis))
-        total += len(words(reference))
-    return errors / max(total, 1)
+    return jiwer.wer(references, hypotheses, reference_transform=NORMALISE, hypothesis_transform=NORMALISE)

@@ -2,20 +2,22 @@
 
 The same steps as the documentation: an ``AsyncClient`` with ``PollinationsAI``; speech saved as
 ``alloy.mp3``; ``audio.wav`` transcribed and printed; ``asyncio.run(main())`` when run as a script.
-One change: ``g4f.Provider.Microsoft_Phi_4`` no longer exists, so transcription uses
-``PollinationsAudio`` (notebook 03 tells why).
+Two changes: ``g4f.Provider.Microsoft_Phi_4`` no longer exists, so transcription uses
+``PollinationsAudio`` (notebook 03 tells why); and the clip goes into ``output/``, the folder git
+ignores, like everything the notebooks write.
 
 Run it from this folder: ``python audio_module.py`` (replay mode unless G4F_TUTORIAL_MODE says otherwise).
 """
 
 import asyncio
+import os
 
 import g4f
 from g4f.client import AsyncClient
 
 
 async def main():
-    """Generate speech and save it as alloy.mp3, then transcribe audio.wav and print the text."""
+    """Generate speech and save it as output/alloy.mp3, then transcribe audio.wav and print the text."""
     client = AsyncClient(provider=g4f.Provider.PollinationsAI)
 
     response = await client.chat.completions.create(
@@ -23,7 +25,8 @@ async def main():
         messages=[{"role": "user", "content": "Say good day to the world"}],
         audio={"voice": "alloy", "format": "mp3"},
     )
-    response.choices[0].message.save("alloy.mp3")
+    os.makedirs("output", exist_ok=True)
+    response.choices[0].message.save("output/alloy.mp3")
 
     with open("audio.wav", "rb") as audio_file:
         response = await client.chat.completions.create(

@@ -8,14 +8,14 @@ import pytest
 from support import SAMPLE
 
 import helpers
-from helpers import recordings
+from helpers._replay import cassettes
 
 
 @pytest.fixture(autouse=True)
 def _mode_off_after_test():
     yield
     helpers.stop()
-    recordings.UNRECORDED.clear()
+    cassettes.UNRECORDED.clear()
 
 
 @pytest.fixture

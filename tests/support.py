@@ -8,9 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+from helpers import calls
+from helpers.constants import DOCUMENTED_PROMPT
+
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "notebooks" / "audio.wav"
-DOCUMENTED_PROMPT = "Say good day to the world"
 
 
 def run(coroutine):
@@ -18,35 +20,12 @@ def run(coroutine):
 
 
 async def speak(voice="alloy", fmt="mp3", prompt=DOCUMENTED_PROMPT):
-    import g4f
-    from g4f.client import AsyncClient
-
-    client = AsyncClient(provider=g4f.Provider.PollinationsAI)
-    return await client.chat.completions.create(
-        model="openai-audio",
-        messages=[{"role": "user", "content": prompt}],
-        audio={"voice": voice, "format": fmt},
-    )
+    """The documented speech call (helpers.calls), with a voice and format to vary."""
+    return await calls.speech(text=prompt, voice=voice, audio_format=fmt)
 
 
-async def transcribe(filename="audio.wav", via_chat=False):
-    import g4f
-    from g4f.client import AsyncClient
-
-    client = AsyncClient(provider=g4f.Provider.PollinationsAI)
-    extra = (
-        {}
-        if via_chat
-        else {
-            "provider": g4f.Provider.PollinationsAudio,
-            "api_key": g4f.Provider.PollinationsAudio.public_key,
-        }
-    )
-    with open(filename, "rb") as audio_file:
-        response = await client.chat.completions.create(
-            messages="Transcribe this audio", media=[[audio_file, filename]], modalities=["text"], **extra
-        )
-    return response.choices[0].message.content
+transcribe = calls.transcribe_file
+"""The documented transcription call on a file (``via_chat=True``: no ``provider=``)."""
 
 
 def python(code: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -70,7 +49,7 @@ def tutorial_notebooks() -> list[Path]:
 
 def nbval_command(paths: list[Path]) -> list[str]:
     """pytest under nbval, as make test runs it, over the given notebooks."""
-    sanitize = str(ROOT / "notebooks" / "sanitize.cfg")
+    sanitize = str(ROOT / "tests" / "nbval_config" / "sanitize.cfg")
     return [
         sys.executable,
         "-m",

@@ -38,12 +38,12 @@ def test_describe_audio_summary(workdir):
 )
 def test_describe_audio_rejects_bad_files_with_advice(workdir, make, expected):
     make(workdir / "bad.wav")
-    with pytest.raises(helpers.AudioFileError, match=expected):
+    with pytest.raises(helpers.errors.AudioFileError, match=expected):
         helpers.describe_audio("bad.wav")
 
 
 def test_describe_audio_rejects_oversized_files(workdir):
-    with pytest.raises(helpers.AudioFileError, match="the services take at most 1.0 KB"):
+    with pytest.raises(helpers.errors.AudioFileError, match="the services take at most 1.0 KB"):
         helpers.describe_audio("audio.wav", max_bytes=1024)
 
 
@@ -60,17 +60,17 @@ def test_play_links_the_file_instead_of_embedding_it(workdir):
 def test_save_bytes_never_overwrites_unless_asked(workdir):
     target = workdir / "mine.mp3"
     target.write_bytes(b"the learner's own file")
-    with pytest.raises(helpers.FileExistsNotOverwrittenError, match="overwrite=True"):
-        helpers.save_bytes(b"new", target)
+    with pytest.raises(helpers.errors.FileExistsNotOverwrittenError, match="overwrite=True"):
+        helpers.files.save_bytes(b"new", target)
     assert target.read_bytes() == b"the learner's own file"
-    helpers.save_bytes(b"new", target, overwrite=True)
+    helpers.files.save_bytes(b"new", target, overwrite=True)
     assert target.read_bytes() == b"new"
     assert sorted(os.listdir(workdir)) == ["audio.wav", "mine.mp3"]  # no temporary file left
 
 
 def test_save_bytes_needs_an_existing_folder(workdir):
     with pytest.raises(FileNotFoundError, match="does not exist. Create it first"):
-        helpers.save_bytes(b"x", workdir / "no" / "such" / "clip.mp3")
+        helpers.files.save_bytes(b"x", workdir / "no" / "such" / "clip.mp3")
     assert not (workdir / "no").exists()
 
 
@@ -78,11 +78,11 @@ def test_save_speech_and_a_text_answer(replay):
     response = run(speak())
     path = helpers.save_speech(response, "speech.mp3")
     assert helpers.describe_audio(path).format == "MP3"
-    with pytest.raises(helpers.FileExistsNotOverwrittenError):
+    with pytest.raises(helpers.errors.FileExistsNotOverwrittenError):
         helpers.save_speech(response, "speech.mp3")
     response.choices[0].message.save("moved.mp3")
-    with pytest.raises(helpers.NoAudioError, match="already moved away by message.save"):
-        helpers.speech_bytes(response)
+    with pytest.raises(helpers.errors.NoAudioError, match="already moved away by message.save"):
+        helpers.responses.speech_bytes(response)
 
     class Text:
         content = "I cannot speak today"
@@ -91,8 +91,8 @@ def test_save_speech_and_a_text_answer(replay):
     class Answer:
         choices = [type("Choice", (), {"message": Text})]
 
-    with pytest.raises(helpers.NoAudioError, match="I cannot speak today"):
-        helpers.speech_bytes(Answer())
+    with pytest.raises(helpers.errors.NoAudioError, match="I cannot speak today"):
+        helpers.responses.speech_bytes(Answer())
 
 
 def test_find_provider_follows_renames_and_explains_removals():
@@ -100,9 +100,9 @@ def test_find_provider_follows_renames_and_explains_removals():
 
     assert helpers.find_provider("PollinationsAI") is g4f.Provider.PollinationsAI
     assert helpers.find_provider("PollinationsAudio") is g4f.Provider.PollinationsAudio
-    with pytest.raises(helpers.ProviderNotFoundError, match="Microsoft_Phi_4_Multimodal.*PollinationsAudio"):
+    with pytest.raises(helpers.errors.ProviderNotFoundError, match="Microsoft_Phi_4_Multimodal.*PollinationsAudio"):
         helpers.find_provider("Microsoft_Phi_4")
-    with pytest.raises(helpers.ProviderNotFoundError, match="Did you mean Pollinations"):
+    with pytest.raises(helpers.errors.ProviderNotFoundError, match="Did you mean Pollinations"):
         helpers.find_provider("Polinations")
-    with pytest.raises(helpers.ProviderNotFoundError, match="Give a provider name"):
+    with pytest.raises(helpers.errors.ProviderNotFoundError, match="Give a provider name"):
         helpers.find_provider("  ")

@@ -31,7 +31,7 @@ CLIP = "Say good day to the world"
 def test_speak_rejects_bad_requests_before_sending(replay, kwargs, message):
     args = {"text": CLIP, **kwargs}
     text = args.pop("text")
-    with pytest.raises(speech.SpeechRequestError, match=message):
+    with pytest.raises(helpers.errors.SpeechRequestError, match=message):
         run(speech.speak(text, "out.mp3", **args))
     assert not (replay / "out.mp3").exists()
 
@@ -45,7 +45,7 @@ def test_speak_into_a_missing_folder(replay):
 def test_speak_keeps_an_existing_file(replay):
     mine = replay / "alloy.mp3"
     mine.write_bytes(b"my own recording")
-    with pytest.raises(helpers.FileExistsNotOverwrittenError, match="overwrite=True"):
+    with pytest.raises(helpers.errors.FileExistsNotOverwrittenError, match="overwrite=True"):
         run(speech.speak(CLIP, mine))
     assert mine.read_bytes() == b"my own recording"
     run(speech.speak(CLIP, mine, overwrite=True))
@@ -86,14 +86,14 @@ def _cut_mp3(folder):
 )
 def test_transcribe_rejects_unusable_files_before_sending(replay, make, message):
     name = make(replay)
-    with pytest.raises(helpers.AudioFileError, match=message):
+    with pytest.raises(helpers.errors.AudioFileError, match=message):
         run(speech.transcribe(name))
 
 
 def test_transcribe_rejects_a_very_large_file(replay):
     with open(replay / "huge.wav", "wb") as file:
         file.truncate(26 * 1024 * 1024)  # sparse: quick to make
-    with pytest.raises(helpers.AudioFileError, match="26.0 MB; the services take at most 25.0 MB"):
+    with pytest.raises(helpers.errors.AudioFileError, match="26.0 MB; the services take at most 25.0 MB"):
         run(speech.transcribe("huge.wav"))
 
 
@@ -102,7 +102,7 @@ def test_transcribe_a_good_file(replay):
 
 
 def test_unknown_provider_name():
-    with pytest.raises(helpers.ProviderNotFoundError, match="Did you mean"):
+    with pytest.raises(helpers.errors.ProviderNotFoundError, match="Did you mean"):
         helpers.find_provider("PollinationAudio")
 
 

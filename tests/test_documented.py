@@ -11,7 +11,7 @@ import pytest
 from support import ROOT, SAMPLE
 
 import helpers
-from helpers import recordings
+from helpers._replay import cassettes
 
 pytestmark = pytest.mark.skipif(version("g4f") != "0.5.2.2", reason="runs in .venv-documented (g4f 0.5.2.2)")
 DOCUMENTED = ROOT / "notebooks" / "documented" / "audio.py"
@@ -53,8 +53,8 @@ def test_find_provider_gives_the_documented_provider():
 
 
 def test_recordings_for_this_version_are_stand_ins():
-    found = recordings.load_recordings()
-    assert recordings.cassette_path().name == "g4f-0.5.2.2.yaml"
+    found = cassettes.load_recordings()
+    assert cassettes.cassette_path().name == "g4f-0.5.2.2.yaml"
     assert len(found) == 8 and all("stand-in" in r.provenance for r in found)
 
 
@@ -74,7 +74,7 @@ def test_a_broken_event_stream_is_a_clear_error(workdir, fault, kind, says):
     helpers.start("replay")
     with (
         helpers.simulated(f"g4f-0.5.2.2/{fault}"),
-        pytest.raises((ValueError, helpers.ServiceError), match=says) as caught,
+        pytest.raises((ValueError, helpers.errors.ServiceError), match=says) as caught,
     ):
         asyncio.run(helpers.transcribe("audio.wav", provider=g4f.Provider.Microsoft_Phi_4))
     assert getattr(caught.value, "kind", None) == kind

@@ -7,7 +7,7 @@ from support import run
 
 import helpers
 from helpers import faults, speech
-from helpers.resilience import ServiceError
+from helpers.errors import ServiceError
 
 # fault -> (outcome kind or "ok", waits between attempts, attempts made)
 EXPECTED = {
@@ -83,4 +83,4 @@ def test_an_unrecorded_request_is_not_retried(replay):
     with pytest.raises(ServiceError) as caught:
         run(speech.speak("Say something new", "new.mp3", voice="shimmer"))
     assert caught.value.kind == "unrecorded" and caught.value.attempts == 1
-    assert isinstance(caught.value.__cause__, helpers.UnrecordedRequestError)
+    assert isinstance(caught.value.__cause__, helpers.errors.UnrecordedRequestError)

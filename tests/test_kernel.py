@@ -10,15 +10,10 @@ from support import SAMPLE
 
 CELLS = [
     "import helpers\nhelpers.start()",
-    "import g4f\nfrom g4f.client import AsyncClient\nclient = AsyncClient(provider=g4f.Provider.PollinationsAI)",
     # top-level await: the kernel's event loop is already running
-    "response = await client.chat.completions.create(model='openai-audio', "
-    "messages=[{'role': 'user', 'content': 'Say good day to the world'}], audio={'voice': 'alloy', 'format': 'mp3'})\n"
-    "response.choices[0].message.save('alloy.mp3')\nhelpers.play('alloy.mp3', helpers.transcript_of(response))",
-    "with open('audio.wav', 'rb') as audio_file:\n"
-    "    result = await client.chat.completions.create(messages='Transcribe this audio', "
-    "provider=g4f.Provider.PollinationsAudio, api_key=g4f.Provider.PollinationsAudio.public_key, "
-    "media=[[audio_file, 'audio.wav']], modalities=['text'])\nprint(result.choices[0].message.content)",
+    "from helpers import calls\nresponse = await calls.speech()\nresponse.choices[0].message.save('alloy.mp3')\n"
+    "helpers.play('alloy.mp3', helpers.transcript_of(response))",
+    "print(await calls.transcribe_file('audio.wav'))",
 ]
 
 

@@ -8,7 +8,7 @@ import pytest
 from support import ROOT, python
 
 import helpers
-from helpers import netguard
+from helpers._replay import netguard
 
 
 def test_default_is_replay_with_one_visible_line(workdir, monkeypatch, capsys):
@@ -17,7 +17,7 @@ def test_default_is_replay_with_one_visible_line(workdir, monkeypatch, capsys):
     out = capsys.readouterr().out
     assert out.count("\n") == 1 and out.startswith("Mode: replay.")
     assert "stand-in recordings" in out and "recordings/g4f-8.8.6.yaml" in out
-    assert helpers.current_mode() is helpers.Mode.REPLAY
+    assert helpers.current_mode() is helpers.constants.Mode.REPLAY
 
 
 def test_environment_variable_chooses_and_argument_wins(workdir, monkeypatch, capsys):
@@ -51,7 +51,7 @@ def test_a_failed_switch_leaves_the_current_mode_on(workdir, tmp_path, capsys):
     helpers.start("replay")
     with pytest.raises(FileNotFoundError):
         helpers.start("replay", recordings_file=tmp_path / "nothing.yaml")
-    assert helpers.current_mode() is helpers.Mode.REPLAY
+    assert helpers.current_mode() is helpers.constants.Mode.REPLAY
     assert netguard.network_blocked()  # still offline: nothing can slip out after a typo
 
 

@@ -53,3 +53,21 @@ def test_exercise_versions_are_in_sync_with_the_notebooks():
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_readme_lists_every_notebook(path):
     assert path.relative_to(ROOT).as_posix() in (ROOT / "README.md").read_text()
+
+
+def test_the_notebook_template_follows_the_conventions():
+    cells = json.loads((ROOT / "tools" / "templates" / "notebook.ipynb").read_text())["cells"]
+    code = [c for c in cells if c["cell_type"] == "code"]
+    assert "helpers.start()" in "".join(code[0]["source"])
+    solution = [i for i, c in enumerate(cells) if "solution" in c["metadata"].get("tags", [])]
+    assert solution and "## Exercise" in "".join(cells[solution[0] - 1]["source"])
+    assert "What you learned" in "".join(cells[-1]["source"])
+
+
+def test_no_tracked_symlinks_and_copies_of_the_sample_are_identical():
+    """A Windows checkout turns a symlink into a small text file: the sample clip is copied instead."""
+    listed = subprocess.run(["git", "ls-files", "-s"], cwd=ROOT, capture_output=True, text=True).stdout
+    assert not [line for line in listed.splitlines() if line.startswith("120000")]
+    sample = (ROOT / "notebooks" / "audio.wav").read_bytes()
+    for copy in (ROOT / "notebooks" / "documented" / "audio.wav", ROOT / "notebooks" / "exercises" / "audio.wav"):
+        assert copy.read_bytes() == sample, copy

@@ -10,7 +10,8 @@ import pytest
 from support import DOCUMENTED_PROMPT, run, speak, transcribe
 
 import helpers
-from helpers import offline
+from helpers import calls, offline
+from helpers._replay import cassettes
 from helpers.wer import wer, words
 
 if not offline.installed():
@@ -29,23 +30,12 @@ ROUND_TRIP_WER_MAX = 0.2  # measured 0.08 over eight such sentences (tiny.en, be
 
 
 async def offline_speech(text, fmt="mp3"):
-    from g4f.client import AsyncClient
-
-    client = AsyncClient(provider=offline.PiperSpeech)
-    response = await client.chat.completions.create(
-        model="openai-audio", messages=[{"role": "user", "content": text}], audio={"voice": "alloy", "format": fmt}
-    )
-    return response
+    return await calls.speech(calls.client(offline.PiperSpeech), text, audio_format=fmt)
 
 
 async def offline_transcript(path):
-    from g4f.client import AsyncClient
-
-    client = AsyncClient(provider=offline.WhisperTranscription)
     with open(path, "rb") as audio_file:
-        response = await client.chat.completions.create(
-            messages="Transcribe this audio", media=[[audio_file, path]], modalities=["text"]
-        )
+        response = await calls.transcription(calls.client(offline.WhisperTranscription), [[audio_file, path]])
     return response.choices[0].message.content
 
 
@@ -110,7 +100,7 @@ def _recorded_audio(voice, fmt, prompt):
     from vcr.serialize import deserialize
     from vcr.serializers import yamlserializer
 
-    requests, responses = deserialize(helpers.recordings.cassette_path().read_text(), yamlserializer)
+    requests, responses = deserialize(cassettes.cassette_path().read_text(), yamlserializer)
     for request, response in zip(requests, responses, strict=True):
         body = json.loads(request.body or "null")
         if (
@@ -125,16 +115,16 @@ def _recorded_audio(voice, fmt, prompt):
 
 def test_model_paths_are_checked(monkeypatch, tmp_path):
     monkeypatch.setenv("WHISPER_MODEL_DIR", "tiny.en")
-    with pytest.raises(offline.ModelFileError, match="a model name such as 'tiny.en' is refused"):
+    with pytest.raises(helpers.errors.ModelFileError, match="a model name such as 'tiny.en' is refused"):
         offline.WhisperTranscription.model()
     monkeypatch.setenv("WHISPER_MODEL_DIR", str(tmp_path))
-    with pytest.raises(offline.ModelFileError, match="lacks model.bin"):
+    with pytest.raises(helpers.errors.ModelFileError, match="lacks model.bin"):
         offline.WhisperTranscription.model()
     fake = tmp_path / "voice.onnx"
     fake.write_bytes(b"not a voice")
     (tmp_path / "voice.onnx.json").write_text("{}")
     monkeypatch.setenv("PIPER_VOICE_MODEL", str(fake))
-    with pytest.raises(offline.ModelFileError, match="not a pinned model"):
+    with pytest.raises(helpers.errors.ModelFileError, match="not a pinned model"):
         offline.PiperSpeech.voice()
 
 

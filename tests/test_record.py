@@ -115,15 +115,15 @@ def test_recording_over_stand_ins_keeps_their_label(fake_service, tmp_path, caps
     """One real answer among stand-ins: the others must still say they are stand-ins."""
     import shutil
 
-    from helpers import recordings
+    from helpers._replay import cassettes
 
     path = tmp_path / "mixed.yaml"
-    shutil.copy(recordings.cassette_path(), path)
-    before = len(recordings.load_recordings(path))
+    shutil.copy(cassettes.cassette_path(), path)
+    before = len(cassettes.load_recordings(path))
     helpers.start("record", recordings_file=path)
     requests.get(f"{fake_service}/models")
     helpers.stop()
-    found = recordings.load_recordings(path)
+    found = cassettes.load_recordings(path)
     assert len(found) == before + 1
     assert sum("recorded live" in r.provenance for r in found) == 1
-    assert recordings.provenance_summary(found) == f"recordings (1 live, {before} stand-in)"
+    assert cassettes.provenance_summary(found) == f"recordings (1 live, {before} stand-in)"

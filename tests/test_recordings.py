@@ -10,7 +10,7 @@ import aiohttp
 from support import ROOT
 from vcr.request import Request
 
-from helpers import recordings
+from helpers._replay import cassettes, scrub
 
 KEY_LIKE = re.compile(r"(sk|hf)_[A-Za-z0-9]{16,}|Bearer [A-Za-z0-9._-]{24,}|eyJ[\w-]{10,}\.[\w-]{10,}\.")
 
@@ -21,7 +21,7 @@ def _request(uri="https://x.test/p", body=None, headers=None):
 
 def test_secrets_are_replaced_everywhere():
     secret = "sk_" + "A" * 30
-    request = recordings.normalise_request(
+    request = scrub.normalise_request(
         _request(
             f"https://x.test/p?key={secret}&upload_id=123abc&lang=en",
             json.dumps({"api_key": secret, "messages": [{"content": f"my key is {secret}"}], "seed": 42}),
@@ -37,8 +37,8 @@ def test_secrets_are_replaced_everywhere():
 
 
 def test_normalising_twice_changes_nothing():
-    once = recordings.normalise_request(_request("https://x.test/?session_hash=9", {"seed": 1, "a": [1, 2]}))
-    twice = recordings.normalise_request(once)
+    once = scrub.normalise_request(_request("https://x.test/?session_hash=9", {"seed": 1, "a": [1, 2]}))
+    twice = scrub.normalise_request(once)
     assert (once.uri, once.body) == (twice.uri, twice.body)
 
 
@@ -46,9 +46,9 @@ def test_form_upload_is_summarised_the_same_before_and_after_aiohttp_encodes_it(
     form = aiohttp.FormData()
     form.add_field("file", b"\x00\x01audio", filename="a.wav", content_type="application/octet-stream")
     form.add_field("model", "whisper")
-    before = recordings.summarise_form(form)
+    before = scrub.summarise_form(form)
     form()  # aiohttp builds the body and empties the field list
-    assert recordings.summarise_form(form) == before
+    assert scrub.summarise_form(form) == before
     assert "file 'a.wav'" in before and "7 bytes" in before and "model: whisper" in before
 
 
@@ -68,19 +68,19 @@ def test_encoded_multipart_gives_the_same_summary_as_the_form():
 
     asyncio.run(writer.write(Sink()))
     body = b"".join(Sink.chunks)
-    assert recordings.summarise_multipart(body, writer.content_type) == recordings.summarise_form(form)
+    assert scrub.summarise_multipart(body, writer.content_type) == scrub.summarise_form(form)
 
 
 def test_long_base64_audio_is_stored_as_size_and_hash():
     audio = base64.b64encode(bytes(range(256)) * 8).decode()
-    request = recordings.normalise_request(_request(body={"input_audio": {"data": audio}}))
+    request = scrub.normalise_request(_request(body={"input_audio": {"data": audio}}))
     body = request.body.decode()
     assert audio not in body
     assert "<base64 of 2048 bytes, sha256 " in body
 
 
 def test_describe_request_for_people():
-    request = recordings.normalise_request(
+    request = scrub.normalise_request(
         _request(
             body={
                 "model": "openai-audio",
@@ -89,7 +89,7 @@ def test_describe_request_for_people():
             }
         )
     )
-    assert recordings.describe_request(request) == (
+    assert cassettes.describe_request(request) == (
         "POST https://x.test/p  [model=openai-audio, voice=nova, format=mp3, text='Say hi']"
     )
 

@@ -8,7 +8,7 @@ import pytest
 from support import ROOT, python, run, speak, transcribe
 
 import helpers
-from helpers import netguard, recordings
+from helpers._replay import cassettes, netguard
 
 
 def test_documented_speech_call_writes_a_valid_mp3(replay):
@@ -22,8 +22,8 @@ def test_documented_speech_call_writes_a_valid_mp3(replay):
 
 
 def test_variations_have_their_own_recordings(replay):
-    nova = helpers.speech_bytes(run(speak(voice="nova")))
-    alloy = helpers.speech_bytes(run(speak(voice="alloy")))
+    nova = helpers.responses.speech_bytes(run(speak(voice="nova")))
+    alloy = helpers.responses.speech_bytes(run(speak(voice="alloy")))
     wav = run(speak(fmt="wav"))
     assert nova != alloy
     helpers.save_speech(wav, "alloy.wav")
@@ -41,7 +41,7 @@ def test_round_trip_transcribes_the_generated_speech(replay):
 
 
 def test_unrecorded_request_fails_fast_and_says_what_to_do(replay):
-    with pytest.raises(helpers.UnrecordedRequestError) as caught:
+    with pytest.raises(helpers.errors.UnrecordedRequestError) as caught:
         run(speak(voice="shimmer", prompt="Say something nobody recorded"))
     message = str(caught.value)
     assert "voice=shimmer" in message and "Say something nobody recorded" in message
@@ -94,6 +94,6 @@ def test_second_run_on_the_same_day_replays_every_request_again(workdir):
 
 
 def test_recordings_say_they_are_stand_ins():
-    found = recordings.load_recordings()
+    found = cassettes.load_recordings()
     assert found and all("stand-in" in r.provenance for r in found)
-    assert recordings.provenance_summary(found) == "stand-in recordings built offline"
+    assert cassettes.provenance_summary(found) == "stand-in recordings built offline"

@@ -7,7 +7,7 @@ once each and in order by ``helpers.faults.simulated(name)``. Like the other
 recordings they are stand-ins built offline; the error bodies follow the
 shapes Pollinations and OpenAI-style APIs send (JSON ``error`` objects, HTML
 gateway pages). Network faults (reset, timeout, delay) are answers carrying
-an ``x-tutorial-fault`` header that helpers.transport turns into the real
+an ``x-tutorial-fault`` header that helpers._replay.transport turns into the real
 exception at the point it would happen.
 
 Usage: python tools/build_faults.py
@@ -26,8 +26,8 @@ from vcr.serializers import yamlserializer
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from helpers import recordings  # noqa: E402
-from helpers.transport import FAULT_HEADER  # noqa: E402
+from helpers._replay import cassettes, paths, scrub  # noqa: E402
+from helpers._replay.transport import FAULT_HEADER  # noqa: E402
 
 PROVENANCE = "stand-in fault built offline by tools/build_faults.py, not a live recording"
 JSON = "application/json; charset=utf-8"
@@ -39,7 +39,7 @@ def answer(status: int, reason: str, body: str | dict = "", content_type: str = 
         "status": {"code": status, "message": reason},
         "headers": {
             "content-type": [content_type],
-            recordings.PROVENANCE_HEADER: [PROVENANCE],
+            scrub.PROVENANCE_HEADER: [PROVENANCE],
             **{k.replace("_", "-"): [v] for k, v in headers.items()},
         },
         "body": {"string": text.encode()},
@@ -131,9 +131,9 @@ SSE_SCENARIOS = {"sse-ends-without-completion": SSE_ENDS_EARLY, "sse-carries-an-
 
 def sse_faults() -> None:
     """g4f 0.5.2.2's Phi-4 transcription reads a Gradio event stream: two ways for it to go wrong."""
-    source = recordings.cassette_path("0.5.2.2")
+    source = cassettes.cassette_path("0.5.2.2")
     requests, responses = deserialize(source.read_text(encoding="utf-8"), yamlserializer)
-    folder = recordings.RECORDINGS_DIR / "faults" / "g4f-0.5.2.2"
+    folder = paths.recordings_dir() / "faults" / "g4f-0.5.2.2"
     folder.mkdir(parents=True, exist_ok=True)
     for name, events in SSE_SCENARIOS.items():
         interactions = []
@@ -149,7 +149,7 @@ def sse_faults() -> None:
 
 
 def main() -> None:
-    source = recordings.cassette_path()
+    source = cassettes.cassette_path()
     requests, responses = deserialize(source.read_text(encoding="utf-8"), yamlserializer)
     model_lists = [(q, a) for q, a in zip(requests, responses, strict=True) if q.method == "GET"]
     speech = next(
@@ -158,7 +158,7 @@ def main() -> None:
         if q.method == "POST" and b'"voice": "alloy"' in q.body and b"good day" in q.body and b'"mp3"' in q.body
     )
     fallback = [(q, a) for q, a in zip(requests, responses, strict=True) if q.uri.endswith("/v1/audio/speech")]
-    folder = recordings.RECORDINGS_DIR / "faults"
+    folder = paths.recordings_dir() / "faults"
     folder.mkdir(exist_ok=True)
     for name, answers in SCENARIOS.items():
         interactions = list(model_lists)

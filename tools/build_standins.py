@@ -43,7 +43,7 @@ sys.path.insert(0, str(ROOT / "tools"))
 
 from standin_scenarios import DOCUMENTED_SCENARIOS, SCENARIOS  # noqa: E402
 
-from helpers import recordings  # noqa: E402
+from helpers._replay import cassettes, scrub  # noqa: E402
 
 PROVENANCE = "stand-in built offline by tools/build_standins.py, not a live recording"
 SAMPLE = ROOT / "notebooks" / "audio.wav"
@@ -98,7 +98,7 @@ def json_response(payload: object, status: int = 200) -> dict:
         "status": {"code": status, "message": "OK" if status == 200 else "Error"},
         "headers": {
             "content-type": ["application/json; charset=utf-8"],
-            recordings.PROVENANCE_HEADER: [PROVENANCE],
+            scrub.PROVENANCE_HEADER: [PROVENANCE],
         },
         "body": {"string": json.dumps(payload, indent=None).encode()},
     }
@@ -194,7 +194,7 @@ def sse(*events: dict) -> bytes:
 def text_response(body: bytes | str, content_type: str) -> dict:
     return {
         "status": {"code": 200, "message": "OK"},
-        "headers": {"content-type": [content_type], recordings.PROVENANCE_HEADER: [PROVENANCE]},
+        "headers": {"content-type": [content_type], scrub.PROVENANCE_HEADER: [PROVENANCE]},
         "body": {"string": body.encode() if isinstance(body, str) else body},
     }
 
@@ -272,7 +272,7 @@ class Answers:
             "headers": {
                 "content-type": [{"mp3": "audio/mpeg", "wav": "audio/wav"}.get(fmt, f"audio/{fmt}")],
                 "date": ["Mon, 24 Nov 2025 12:00:00 GMT"],
-                recordings.PROVENANCE_HEADER: [PROVENANCE],
+                scrub.PROVENANCE_HEADER: [PROVENANCE],
             },
             "body": {"string": data},
         }
@@ -345,7 +345,7 @@ class Answers:
                 "headers": {
                     "content-type": ["audio/mpeg"],
                     "date": ["Mon, 24 Nov 2025 12:00:00 GMT"],
-                    recordings.PROVENANCE_HEADER: [PROVENANCE],
+                    scrub.PROVENANCE_HEADER: [PROVENANCE],
                 },
             }
         if url == HF_SPACE_PAGE:
@@ -413,7 +413,7 @@ def main() -> None:
         check=True,
     ).stdout.strip()
     scenarios = SCENARIOS if g4f_version.startswith("8.") else DOCUMENTED_SCENARIOS
-    path = recordings.cassette_path(g4f_version)
+    path = cassettes.cassette_path(g4f_version)
     answers = Answers(g4f_version)
     interactions: list[tuple[Request, dict]] = []
 
@@ -435,7 +435,7 @@ def main() -> None:
                     continue  # asked twice in one run (g4f retries a failed model list)
                 answered.add((request.method, request.uri, request.body))
                 interactions.append((request, answers.answer(request)))
-                print(f"{name}: answered {recordings.describe_request(request)}")
+                print(f"{name}: answered {cassettes.describe_request(request)}")
             save()
         else:
             raise SystemExit(f"{name}: still unanswered requests after 10 rounds")

@@ -12,6 +12,7 @@ Usage: python tools/make_exercises.py [--check]   (--check: fail if they are out
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 from pathlib import Path
 
@@ -50,6 +51,10 @@ def expected() -> dict[str, str]:
     return files
 
 
+def _same_copy(source: Path, copy: Path) -> bool:
+    return copy.is_file() and not copy.is_symlink() and copy.read_bytes() == source.read_bytes()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--check", action="store_true", help="fail if the exercise versions are out of date")
@@ -58,6 +63,7 @@ def main() -> int:
         stale = [
             name for name, text in files.items() if not (TARGET / name).exists() or (TARGET / name).read_text() != text
         ]
+        stale += [name for name in SHARED_FILES if not _same_copy(SOURCE / name, TARGET / name)]
         extra = sorted({p.name for p in TARGET.glob("*.ipynb")} - set(files))
         if stale or extra:
             print(f"out of date: {stale}, not from a notebook: {extra}. Run: python tools/make_exercises.py")
@@ -66,10 +72,11 @@ def main() -> int:
     TARGET.mkdir(exist_ok=True)
     for name, text in files.items():
         (TARGET / name).write_text(text)
-    for shared in SHARED_FILES:
-        link = TARGET / shared
-        if not link.is_symlink():
-            link.symlink_to(Path("..") / shared)
+    for shared in SHARED_FILES:  # copies, not symlinks: a Windows checkout turns a symlink into a text file
+        target = TARGET / shared
+        if target.is_symlink():
+            target.unlink()
+        shutil.copyfile(SOURCE / shared, target)
     print(f"wrote {len(files)} exercise notebooks to {TARGET.relative_to(ROOT)}")
     return 0
 

@@ -31,61 +31,31 @@ BATCH = [  # notebook 07 speaks these concurrently
 
 
 async def speak(voice: str, fmt: str, prompt: str, save_as: str | None = None) -> None:
-    import g4f
-    from g4f.client import AsyncClient
+    from helpers import calls
 
-    client = AsyncClient(provider=g4f.Provider.PollinationsAI)
-    response = await client.chat.completions.create(
-        model="openai-audio",
-        messages=[{"role": "user", "content": prompt}],
-        audio={"voice": voice, "format": fmt},
-    )
+    response = await calls.speech(text=prompt, voice=voice, audio_format=fmt)
     response.choices[0].message.save(save_as or f"{voice}.{fmt}")
 
 
 async def speak_with_pollinations_audio(voice: str, fmt: str, prompt: str) -> None:
     """The fallback provider of notebook 06: PollinationsAudio's speech endpoint."""
-    import g4f
-    from g4f.client import AsyncClient
+    from helpers import calls
 
-    client = AsyncClient(provider=g4f.Provider.PollinationsAudio)
-    response = await client.chat.completions.create(
-        model="openai-audio",
-        messages=[{"role": "user", "content": prompt}],
-        audio={"voice": voice, "format": fmt},
-        api_key=g4f.Provider.PollinationsAudio.public_key,
-    )
+    provider, key = calls.transcription_provider()
+    response = await calls.speech(calls.client(provider), prompt, voice=voice, audio_format=fmt, **key)
     response.choices[0].message.save(f"fallback-{voice}.{fmt}")
 
 
 async def transcribe_with_pollinations_audio(filename: str) -> None:
-    import g4f
-    from g4f.client import AsyncClient
+    from helpers import calls
 
-    client = AsyncClient(provider=g4f.Provider.PollinationsAI)
-    with open(filename, "rb") as audio_file:
-        response = await client.chat.completions.create(
-            messages="Transcribe this audio",
-            provider=g4f.Provider.PollinationsAudio,
-            api_key=g4f.Provider.PollinationsAudio.public_key,
-            media=[[audio_file, filename]],
-            modalities=["text"],
-        )
-    print("transcript:", response.choices[0].message.content, file=sys.stderr)
+    print("transcript:", await calls.transcribe_file(filename), file=sys.stderr)
 
 
 async def transcribe_with_chat(filename: str) -> None:
-    import g4f
-    from g4f.client import AsyncClient
+    from helpers import calls
 
-    client = AsyncClient(provider=g4f.Provider.PollinationsAI)
-    with open(filename, "rb") as audio_file:
-        response = await client.chat.completions.create(
-            messages="Transcribe this audio",
-            media=[[audio_file, filename]],
-            modalities=["text"],
-        )
-    print("transcript:", response.choices[0].message.content, file=sys.stderr)
+    print("transcript:", await calls.transcribe_file(filename, via_chat=True), file=sys.stderr)
 
 
 async def studio_round_trip(sentence: str) -> None:
@@ -128,7 +98,7 @@ SCENARIOS: dict[str, Callable[[], Awaitable[None]]] = {
 
 def main(name: str) -> int:
     import helpers
-    from helpers import recordings
+    from helpers._replay import cassettes
 
     helpers.start("replay")
     try:
@@ -136,15 +106,15 @@ def main(name: str) -> int:
         if asyncio.iscoroutine(result):
             asyncio.run(result)
     except Exception as error:  # the unanswered requests are reported below
-        if not recordings.UNRECORDED:
+        if not cassettes.UNRECORDED:
             raise
         print(f"{type(error).__name__}: {error}", file=sys.stderr)
-    for request in recordings.UNRECORDED:
+    for request in cassettes.UNRECORDED:
         body = request.body.decode() if isinstance(request.body, bytes) else request.body
         print(
             json.dumps({"method": request.method, "uri": request.uri, "body": body, "headers": dict(request.headers)})
         )
-    return 3 if recordings.UNRECORDED else 0
+    return 3 if cassettes.UNRECORDED else 0
 
 
 if __name__ == "__main__":

@@ -47,8 +47,4 @@ def __getattr__(name: str):  # the providers import g4f and the engines: load th
         from .local import LocalAudio
 
         return LocalAudio
-    if name == "ModelFileError":
-        from .models import ModelFileError
-
-        return ModelFileError
     raise AttributeError(name)

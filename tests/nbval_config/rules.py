@@ -1,4 +1,8 @@
-"""nbval collection rules for the notebooks folder."""
+"""nbval's collection rules for the notebooks, kept with the tests (a pytest plugin: ``-p nbval_config.rules``).
+
+pyproject.toml puts ``tests/`` on pytest's path and loads this plugin for every run, so the
+notebooks folder holds only what learners open.
+"""
 
 from __future__ import annotations
 

@@ -10,20 +10,14 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 import aiohttp
+import tenacity
+from vcr.errors import CannotOverwriteExistingCassetteException
 
-from .recordings import UnrecordedRequestError
-from .transport import Seen, observe
+from ._replay.transport import Seen, observe
+from .errors import ServiceError
 
 T = TypeVar("T")
 STATUS = re.compile(r"\b(?:Error|Response|status)[ :]+(\d{3})\b")
-
-
-class ServiceError(RuntimeError):
-    """A provider call failed; the message says what happened and what to do."""
-
-    def __init__(self, message: str, *, kind: str, status: int | None = None, attempts: int = 1) -> None:
-        super().__init__(message)
-        self.kind, self.status, self.attempts = kind, status, attempts
 
 
 @dataclass(frozen=True)
@@ -43,7 +37,7 @@ def _status_of(error: BaseException, seen: list[Seen]) -> int | None:
 
 def diagnose(error: BaseException, seen: list[Seen] | None = None) -> Diagnosis:
     """Sort an exception from a provider call into a kind, whether to retry, and advice."""
-    if isinstance(error, UnrecordedRequestError):
+    if isinstance(error, CannotOverwriteExistingCassetteException):
         return Diagnosis("unrecorded", False, "")  # its own message already says what to do
     if isinstance(error, (asyncio.TimeoutError, aiohttp.ServerTimeoutError)):
         return Diagnosis("timeout", True, "The service is slow right now; try again, or raise the timeout.")
@@ -87,6 +81,29 @@ def diagnose(error: BaseException, seen: list[Seen] | None = None) -> Diagnosis:
     return Diagnosis("other", False, "See the message above; if it persists, try another provider.", status)
 
 
+class _RetryAfterOrBackoff(tenacity.wait.wait_base):
+    """Wait what the service asked for (``Retry-After``), else ``backoff`` × 2ⁿ; at most ``max_wait``."""
+
+    def __init__(self, backoff: float, max_wait: float, seen: list[list[Seen]]) -> None:
+        self.backoff, self.max_wait, self.seen = backoff, max_wait, seen
+
+    def __call__(self, retry_state: tenacity.RetryCallState) -> float:
+        last = self.seen[-1] if self.seen else []
+        retry_after = last[-1].retry_after if last else None
+        wait = retry_after if retry_after is not None else self.backoff * 2 ** (retry_state.attempt_number - 1)
+        return min(wait, self.max_wait)
+
+
+def _service_error(error: BaseException, seen: list[Seen], attempt: int, timeout: float) -> ServiceError:
+    found = diagnose(error, seen)
+    if isinstance(error, asyncio.TimeoutError) and not str(error):
+        error = TimeoutError(f"no answer within {timeout:g} s")
+    tried = f" (tried {attempt} times)" if attempt > 1 else ""
+    said = re.sub(r"^(Error \d{3}: )\1", r"\1", str(error)).rstrip(".")
+    advice = f" {found.advice}" if found.advice else ""
+    return ServiceError(f"{found.kind}: {said}{tried}.{advice}", kind=found.kind, status=found.status, attempts=attempt)
+
+
 async def with_retries(
     call: Callable[[], Awaitable[T]],
     *,
@@ -105,25 +122,20 @@ async def with_retries(
     """
     if attempts < 1:
         raise ValueError(f"attempts must be 1 or more, not {attempts}.")
-    for attempt in range(1, attempts + 1):
-        seen = observe()
-        try:
-            return await asyncio.wait_for(call(), timeout)
-        except Exception as error:  # sorted below; nothing is swallowed
-            found = diagnose(error, seen)
-            if isinstance(error, asyncio.TimeoutError) and not str(error):
-                error = TimeoutError(f"no answer within {timeout:g} s")
-            if not found.retry or attempt == attempts:
-                tried = f" (tried {attempt} times)" if attempt > 1 else ""
-                said = re.sub(r"^(Error \d{3}: )\1", r"\1", str(error)).rstrip(".")
-                advice = f" {found.advice}" if found.advice else ""
-                raise ServiceError(
-                    f"{found.kind}: {said}{tried}.{advice}",
-                    kind=found.kind,
-                    status=found.status,
-                    attempts=attempt,
-                ) from error
-            retry_after = seen[-1].retry_after if seen else None
-            wait = retry_after if retry_after is not None else backoff * 2 ** (attempt - 1)
-            await sleep(min(wait, max_wait))
-    raise AssertionError("unreachable")
+    seen: list[list[Seen]] = []  # what the answers of each attempt said about themselves
+
+    async def attempt() -> T:
+        seen.append(observe())
+        return await asyncio.wait_for(call(), timeout)
+
+    retrying = tenacity.AsyncRetrying(
+        stop=tenacity.stop_after_attempt(attempts),
+        wait=_RetryAfterOrBackoff(backoff, max_wait, seen),
+        retry=tenacity.retry_if_exception(lambda error: diagnose(error, seen[-1]).retry),
+        sleep=sleep,
+        reraise=True,
+    )
+    try:
+        return await retrying(attempt)
+    except Exception as error:  # sorted into a ServiceError; nothing is swallowed
+        raise _service_error(error, seen[-1] if seen else [], len(seen), timeout) from error

@@ -3,7 +3,7 @@
 g4f writes model-list caches, usage logs and cookies under the home folder,
 its audio to ``./generated_media``, and reads ``*_API_KEY`` variables that
 reroute requests. These settings point all of that at the project's
-gitignored ``.scratch/`` folder.
+gitignored ``.scratch/`` folder: the learner's own (see :mod:`.paths`).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from .paths import SCRATCH_DIR
+from .paths import scratch_dir
 
 KEY_VARIABLE = re.compile(r"^[A-Z0-9_]*(API_KEY|_TOKEN)$")
 _hidden_keys: dict[str, str] = {}
@@ -41,13 +41,14 @@ def _remove_stale_caches(scratch: Path) -> None:
             shutil.rmtree(folder, ignore_errors=True)
 
 
-def isolate_g4f(scratch: Path = SCRATCH_DIR) -> Path:
+def isolate_g4f(scratch: Path | None = None) -> Path:
     """Point g4f's config, cache and media folders into ``scratch``.
 
     The cache folder is new for each process, so a model list cached earlier
     the same day never makes a run skip the requests its recordings expect.
     Returns the folder g4f saves generated audio to before it is moved.
     """
+    scratch = scratch or scratch_dir()
     scratch.mkdir(parents=True, exist_ok=True)
     _remove_stale_caches(scratch)
     cache = scratch / f"cache-{os.getpid()}"

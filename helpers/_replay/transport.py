@@ -1,9 +1,13 @@
-"""A thin watch over g4f's aiohttp requests: the last status seen, and simulated network faults.
+"""A thin watch over g4f's aiohttp requests: the last status seen, unrecorded requests, network faults.
 
 g4f turns HTTP errors into exceptions that keep only a message, so the
 retry logic cannot see a ``Retry-After`` header. This wrapper around
 ``aiohttp.ClientSession._request`` (around vcrpy's wrapper, when a recording
 is playing) remembers the status and ``Retry-After`` of the last answer.
+
+A request no recording answers (vcrpy's CannotOverwriteExistingCassetteException)
+becomes :class:`helpers.errors.UnrecordedRequestError`, whose message says
+what was asked, what is recorded there, and what to do.
 
 It also plays the network faults that no HTTP recording can hold: a played
 answer carrying the header ``x-tutorial-fault`` becomes a connection reset,
@@ -22,6 +26,10 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 
 import aiohttp
+from vcr.errors import CannotOverwriteExistingCassetteException
+
+from ..errors import UnrecordedRequestError
+from .cassettes import unrecorded
 
 FAULT_HEADER = "x-tutorial-fault"
 
@@ -80,7 +88,12 @@ async def _play_fault(fault: str, url: str) -> None:
 def _watch(request: Any) -> Any:
     @functools.wraps(request)
     async def watched(self: aiohttp.ClientSession, method: str, url: Any, **kwargs: Any) -> Any:
-        response = await request(self, method, url, **kwargs)
+        try:
+            response = await request(self, method, url, **kwargs)
+        except UnrecordedRequestError:
+            raise  # already explained (an inner watch, e.g. inside simulated())
+        except CannotOverwriteExistingCassetteException as error:
+            raise unrecorded(error.cassette, error.failed_request) from None
         if latency.get():
             await asyncio.sleep(latency.get())
         fault = response.headers.get(FAULT_HEADER)

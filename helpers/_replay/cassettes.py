@@ -1,0 +1,224 @@
+"""Recordings of the services' answers: finding, reading, describing and opening them with vcrpy."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+import vcr
+import vcr.stubs.aiohttp_stubs
+from vcr.request import Request
+
+from ..errors import UnrecordedRequestError
+from .paths import recordings_dir, relative
+from .scrub import FILTER_HEADERS, PROVENANCE_HEADER, normalise_body, normalise_request, scrub_response
+
+MATCH_ON = ("method", "scheme", "host", "port", "path", "query", "body")
+
+
+def cassette_path(g4f_version: str | None = None) -> Path:
+    """The recordings file for the installed (or the given) g4f version."""
+    return recordings_dir() / f"g4f-{g4f_version or version('g4f')}.yaml"
+
+
+# -- describing requests to people ---------------------------------------------
+
+
+def _short(text: str, limit: int = 60) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def describe_body(request: Request) -> str:
+    """One line that says what a request asks for (voice, format, text, file)."""
+    body = request.body
+    if body is None or body == b"":
+        return ""
+    text = body.decode(errors="replace") if isinstance(body, bytes) else str(body)
+    if text.startswith("multipart/form-data"):
+        return "; ".join(line.split(",")[0] if ": file" in line else line for line in text.splitlines()[1:])
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return _short(text)
+    if not isinstance(data, dict):
+        return _short(text)
+    parts = []
+    if "model" in data:
+        parts.append(f"model={data['model']}")
+    audio = data.get("audio") or {}
+    for key in ("voice", "format"):
+        if key in audio:
+            parts.append(f"{key}={audio[key]}")
+    if "voice" in data:
+        parts.append(f"voice={data['voice']}")
+    messages = data.get("messages") or []
+    for message in messages[-1:]:
+        content = message.get("content") if isinstance(message, dict) else message
+        if isinstance(content, list):
+            kinds = [part.get("type", "?") for part in content if isinstance(part, dict)]
+            words = [part.get("text", "") for part in content if isinstance(part, dict) and part.get("text")]
+            parts.append(f"content={'+'.join(kinds)}")
+            if words:
+                parts.append(f"text={_short(words[0])!r}")
+        elif content:
+            parts.append(f"text={_short(content)!r}")
+    if "input" in data:
+        parts.append(f"text={_short(data['input'])!r}")
+    return ", ".join(parts)
+
+
+def describe_request(request: Request) -> str:
+    """``METHOD url`` plus what the body asks for."""
+    what = describe_body(request)
+    line = f"{request.method} {request.uri}"
+    return f"{line}  [{what}]" if what else line
+
+
+@dataclass(frozen=True)
+class Recording:
+    """One recorded request and where its answer came from."""
+
+    request: Request
+    status: int
+    provenance: str
+    content_type: str = ""
+
+    @property
+    def summary(self) -> str:
+        return describe_request(self.request)
+
+
+def load_recordings(path: Path | None = None) -> list[Recording]:
+    """Read a recordings file (without turning replay on)."""
+    path = path or cassette_path()
+    if not path.exists():
+        return []
+    from vcr.serialize import deserialize
+    from vcr.serializers import yamlserializer
+
+    requests, responses = deserialize(path.read_text(encoding="utf-8"), yamlserializer)
+
+    def header(response: dict, name: str) -> str:
+        return (response.get("headers", {}).get(name) or [""])[0]
+
+    return [
+        Recording(
+            req, resp["status"]["code"], header(resp, PROVENANCE_HEADER) or "unknown", header(resp, "content-type")
+        )
+        for req, resp in zip(requests, responses, strict=True)
+    ]
+
+
+def recorded_speech(path: Path | None = None) -> list[dict[str, str]]:
+    """The speech requests a recordings file answers: ``{"voice", "format", "text"}`` each."""
+    found = []
+    for recording in load_recordings(path):
+        body = recording.request.body
+        try:
+            data = json.loads(body.decode() if isinstance(body, bytes) else body or "")
+        except ValueError:
+            continue
+        if not isinstance(data, dict) or "audio" not in data.get("modalities", []) or recording.status != 200:
+            continue
+        content = data["messages"][-1]["content"]
+        if isinstance(content, str):
+            found.append({"voice": data["audio"]["voice"], "format": data["audio"]["format"], "text": content})
+    return found
+
+
+def provenance_summary(recordings: list[Recording]) -> str:
+    """'stand-in recordings', 'live recordings', or a count of each."""
+    stand_ins = sum("stand-in" in r.provenance for r in recordings)
+    live = len(recordings) - stand_ins
+    if not recordings:
+        return "no recordings yet"
+    if not live:
+        return "stand-in recordings built offline"
+    if not stand_ins:
+        return "live recordings"
+    return f"recordings ({live} live, {stand_ins} stand-in)"
+
+
+# -- a clear error for a request nobody recorded ---------------------------------
+
+UNRECORDED: list[Request] = []
+"""Every request replay could not answer in this process (newest last)."""
+_open: dict[int, Path] = {}  # id(cassette) -> its file, for messages
+
+
+def unrecorded(cassette: Any, failed_request: Request) -> UnrecordedRequestError:
+    """The learner's version of vcrpy's CannotOverwriteExistingCassetteException."""
+    request = normalise_request(failed_request)
+    UNRECORDED.append(request)
+    where = relative(_open.get(id(cassette), Path("the recordings")))
+    same_endpoint = [
+        r for r in cassette.requests if r.method == request.method and r.uri.split("?")[0] == request.uri.split("?")[0]
+    ]
+    lines = [
+        "No recording answers this request, so replay mode stopped it (nothing was sent):",
+        f"  asked:    {describe_request(request)}",
+    ]
+    if same_endpoint:
+        lines.append(f"  recorded for this address in {where}:")
+        lines += [f"    - {describe_body(r) or '(no body)'}" for r in same_endpoint[:8]]
+        if len(same_endpoint) > 8:
+            lines.append(f"    … and {len(same_endpoint) - 8} more")
+    else:
+        lines.append(f"  {where} has nothing for this address.")
+    lines.append(
+        "  What to do: ask for one of the recorded requests, or go online with "
+        "helpers.start('live') (or set G4F_TUTORIAL_MODE=live)."
+    )
+    return UnrecordedRequestError("\n".join(lines), request=request)
+
+
+# -- turning a cassette on and off ---------------------------------------------
+
+
+def _g4f_stream_patch() -> tuple:
+    """Give replayed aiohttp answers g4f's streaming methods (``iter_lines``, ``sse``...).
+
+    g4f reads some answers (the Gradio SSE stream of the Hugging Face providers)
+    through methods of its own ``StreamResponse`` class; vcrpy replays with its
+    ``MockClientResponse``, which lacks them. A class with both, swapped in
+    through vcrpy's ``custom_patches`` while the cassette is open, fixes that.
+    """
+    try:
+        from g4f.requests.aiohttp import StreamResponse
+    except ImportError:
+        return ()
+    mock = vcr.stubs.aiohttp_stubs.MockClientResponse
+    replayed = type("ReplayedG4FResponse", (mock, StreamResponse), {})
+    return ((vcr.stubs.aiohttp_stubs, "MockClientResponse", replayed),)
+
+
+def open_cassette(path: Path, *, record: bool, repeat: bool = True) -> tuple[Any, Any]:
+    """Enter a vcrpy cassette; returns (context manager, cassette).
+
+    ``record=False`` replays only; ``record=True`` sends requests for real and
+    replaces the recordings they match. ``repeat=False`` plays each recorded
+    answer once, in order (a 429 first, then a success).
+    """
+    config = vcr.VCR(
+        serializer="yaml",
+        match_on=MATCH_ON,
+        filter_headers=FILTER_HEADERS,
+        before_record_request=normalise_body,
+        before_record_response=scrub_response,
+        decode_compressed_response=True,
+        record_mode="all" if record else "none",
+    )
+    context = config.use_cassette(str(path), allow_playback_repeats=repeat, custom_patches=_g4f_stream_patch())
+    cassette = context.__enter__()
+    _open[id(cassette)] = Path(path)
+    return context, cassette
+
+
+def close_cassette(context: Any, cassette: Any) -> None:
+    """Leave the cassette (record mode writes the file here)."""
+    _open.pop(id(cassette), None)
+    context.__exit__(None, None, None)
