@@ -55,7 +55,15 @@ LEARNER_MARK = "# my own note, written during the class"
 INSTRUCTOR_MARK = "# the instructor's fix, pushed after the class started"
 NEW_FILE = "notebooks/handout_fix.md"
 SOCKET_PATH_MAX = 107
-G4F_HOME_PLACES = [".cache/g4f", ".config/g4f", ".g4f", "har_and_cookies", "generated_media", ".scratch"]
+G4F_HOME_PLACES = [
+    ".cache/g4f",
+    ".cache/g4f-audio-notebooks",
+    ".config/g4f",
+    ".g4f",
+    "har_and_cookies",
+    "generated_media",
+    ".scratch",
+]
 # names any learner-side write would carry, looked for in /tmp (shared by everything on the machine)
 SUSPECT = re.compile(r"g4f|har_and_cookies|generated_media|jupyter|ipykernel|kernel-|\.mp3$|\.wav$")
 
@@ -588,7 +596,7 @@ def isolation(
     for learner in learners:
         clone = learner.home / TARGET
         own[learner.name] = {
-            "clip_in_own_clone": (clone / "notebooks" / "alloy.mp3").is_file(),
+            "clip_in_own_clone": any(p.stat().st_size > 0 for p in (clone / "notebooks").rglob("alloy.mp3")),
             "scratch_in_own_home": any(learner.home.rglob(".scratch")),
         }
     return {
