@@ -43,7 +43,7 @@ lab: $(STAMP) $(DOC_STAMP)
 
 ## Unit tests, every notebook under nbval against the recordings (both environments), then every notebook
 ## run in JupyterLab in headless Chromium (when /usr/bin/chromium is there; always under CI=true). No network.
-test: $(STAMP) $(DOC_STAMP)
+test: $(STAMP) $(DOC_STAMP) hub
 	G4F_TUTORIAL_MODE=replay $(BIN)/python -m pytest tests notebooks --ignore=tests/browser \
 		--ignore=notebooks/documented --ignore=notebooks/exercises $(NBVAL)
 	G4F_TUTORIAL_MODE=replay $(DOC_BIN)/python -m pytest tests/test_documented.py tests/test_recordings.py notebooks/documented $(NBVAL)
@@ -79,3 +79,23 @@ clean:
 .PHONY: preflight
 preflight: $(STAMP)
 	$(BIN)/python -m helpers preflight
+
+## A room on JupyterHub (deploy/): the hub tools in .venv, and configurable-http-proxy from npm.
+HUB_STAMP := $(VENV)/.hub-installed
+PROXY := deploy/rehearsal/node_modules/.bin/configurable-http-proxy
+N ?= 3
+
+$(HUB_STAMP): requirements-hub.txt $(STAMP)
+	$(BIN)/python -m pip install --quiet -r requirements-hub.txt -c requirements.txt
+	touch $(HUB_STAMP)
+
+$(PROXY): deploy/rehearsal/package.json deploy/rehearsal/package-lock.json
+	cd deploy/rehearsal && npm ci --no-audit --no-fund --loglevel=error
+	touch $(PROXY)
+
+.PHONY: hub rehearsal
+hub: $(HUB_STAMP) $(PROXY)
+
+## A simulated class of N learners on a real JupyterHub on 127.0.0.1 (artifacts/rehearsal.json).
+rehearsal: hub
+	$(BIN)/python deploy/rehearsal/rehearsal.py --learners $(N)
