@@ -97,3 +97,25 @@ def test_recordings_say_they_are_stand_ins():
     found = cassettes.load_recordings()
     assert found and all("stand-in" in r.provenance for r in found)
     assert cassettes.provenance_summary(found) == "stand-in recordings built offline"
+
+
+def test_the_guard_also_holds_when_aiohttp_would_resolve_with_aiodns(replay):
+    """jupyterhub brings aiodns into hub images; aiohttp then resolves with c-ares, around getaddrinfo."""
+    import aiohttp
+
+    async def resolve():
+        connector = aiohttp.TCPConnector()
+        try:
+            return type(connector._resolver), await connector._resolver.resolve("example.com", 443)
+        finally:
+            await connector.close()
+
+    with pytest.raises(netguard.NetworkBlockedError):
+        run(resolve())
+    assert netguard.network_blocked()
+    helpers.stop()
+    import aiohttp.connector
+    import aiohttp.resolver
+
+    assert aiohttp.connector.DefaultResolver is netguard._original_resolver  # restored when the guard is off
+    assert aiohttp.resolver.DefaultResolver is netguard._original_resolver

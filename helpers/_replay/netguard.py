@@ -11,10 +11,14 @@ import ipaddress
 import socket
 from typing import Any
 
+import aiohttp.connector
+import aiohttp.resolver
+
 _LOCAL_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost", ""}
 _original_getaddrinfo = socket.getaddrinfo
 _original_connect = socket.socket.connect
 _original_connect_ex = socket.socket.connect_ex
+_original_resolver = aiohttp.connector.DefaultResolver
 
 
 class NetworkBlockedError(ConnectionRefusedError):
@@ -64,10 +68,16 @@ def _guarded_connect_ex(self, address):
 
 
 def block_network() -> None:
-    """Turn the guard on (idempotent)."""
+    """Turn the guard on (idempotent).
+
+    aiohttp resolves names with c-ares instead of ``socket.getaddrinfo`` when
+    aiodns is installed (jupyterhub brings it into every hub image), so new
+    aiohttp connectors are given the threaded resolver, which the guard sees.
+    """
     socket.getaddrinfo = _guarded_getaddrinfo
     socket.socket.connect = _guarded_connect
     socket.socket.connect_ex = _guarded_connect_ex
+    aiohttp.connector.DefaultResolver = aiohttp.resolver.ThreadedResolver
 
 
 def allow_network() -> None:
@@ -75,6 +85,7 @@ def allow_network() -> None:
     socket.getaddrinfo = _original_getaddrinfo
     socket.socket.connect = _original_connect
     socket.socket.connect_ex = _original_connect_ex
+    aiohttp.connector.DefaultResolver = _original_resolver
 
 
 def network_blocked() -> bool:
