@@ -7,8 +7,13 @@ What it mimics (see ../shared/notes/live-services-2026.md):
   generation there needs ``Authorization: Bearer``: none gives 401, a ``pk_`` key 402 when ``pk_budget`` is off;
 - errors as the JSON envelope ``{"status":N,"success":false,"error":{"code":...,"message":...}}``.
 
-g4f's real provider code reaches it through :func:`point_g4f_at`, which rewrites the providers' endpoint
-URLs ``https://HOST/PATH`` to ``http://127.0.0.1:PORT/HOST/PATH``: the real hostnames are never resolved.
+g4f's real provider code reaches it in one of two ways:
+- :func:`point_g4f_at` rewrites the providers' endpoint URLs ``https://HOST/PATH`` to
+  ``http://127.0.0.1:PORT/HOST/PATH``;
+- :func:`as_real_hosts` leaves the URLs alone and serves ``https://HOST/PATH`` itself, with TLS: the real
+  hostnames resolve to 127.0.0.1 (only in this process) and a test CA (trustme) signs their certificate.
+  Record mode then stores the real addresses, exactly as it would online.
+Either way the real hostnames are never looked up.
 Faults are set per route (``fake.faults["chat"] = 402``, ``"timeout"``, ``"shape"``); every request is logged.
 """
 
@@ -16,8 +21,14 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import io
+import os
+import socket
+import ssl
+import tempfile
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -114,7 +125,12 @@ class FakePollinations:
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         host, _, rest = request.match_info["tail"].partition("/")
-        path = "/" + rest
+        return await self._serve(request, host, "/" + rest)
+
+    async def _handle_tls(self, request: web.Request) -> web.StreamResponse:
+        return await self._serve(request, request.host.split(":")[0], request.path)
+
+    async def _serve(self, request: web.Request, host: str, path: str) -> web.StreamResponse:
         authorization = request.headers.get("Authorization")
         self.log.append(Logged(request.method, host, path, authorization))
         route = self._route(host, request.method, path)
@@ -196,7 +212,25 @@ class FakePollinations:
         ready.wait(10)
         return self
 
+    def serve_tls(self, certificate: object) -> int:
+        """Also serve the real hostnames over TLS (``certificate``: a trustme leaf); returns the port."""
+
+        async def serve() -> int:
+            app = web.Application()
+            app.router.add_route("*", "/{tail:.*}", self._handle_tls)
+            self._tls_runner = web.AppRunner(app)
+            await self._tls_runner.setup()
+            context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            certificate.configure_cert(context)
+            site = web.TCPSite(self._tls_runner, "127.0.0.1", 0, ssl_context=context)
+            await site.start()
+            return site._server.sockets[0].getsockname()[1]
+
+        return asyncio.run_coroutine_threadsafe(serve(), self._loop).result(10)
+
     def stop(self) -> None:
+        if getattr(self, "_tls_runner", None) is not None:
+            asyncio.run_coroutine_threadsafe(self._tls_runner.cleanup(), self._loop).result(10)
         asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self._loop).result(10)
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(10)
@@ -231,6 +265,51 @@ def point_g4f_at(base: str) -> dict[tuple[type, str], str]:
 def restore_g4f(originals: dict[tuple[type, str], str]) -> None:
     for (provider, name), value in originals.items():
         setattr(provider, name, value)
+
+
+@contextlib.contextmanager
+def as_real_hosts(fake: FakePollinations) -> Iterator[None]:
+    """Inside the block, ``https://<each of HOSTS>/...`` reaches ``fake`` (TLS, a test CA), in this process only.
+
+    Any other name fails to resolve, so nothing can leave the machine while the block is open.
+    """
+    import aiohttp.connector
+    import aiohttp.resolver
+    import trustme
+
+    authority = trustme.CA()
+    port = fake.serve_tls(authority.issue_cert(*HOSTS))
+    original = socket.getaddrinfo
+
+    def resolve(host, wanted_port, *args, **kwargs):
+        name = host.decode() if isinstance(host, bytes) else host
+        if name in HOSTS:
+            return [(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", ("127.0.0.1", port))]
+        if name in ("127.0.0.1", "localhost", "::1"):
+            return original(host, wanted_port, *args, **kwargs)
+        raise socket.gaierror(socket.EAI_NONAME, f"{name}: not served by the fake (the test allows no other host)")
+
+    verified = aiohttp.connector._SSL_CONTEXT_VERIFIED  # aiohttp builds its default context once, at import
+    authority.configure_trust(verified)
+    with tempfile.NamedTemporaryFile("wb", suffix=".pem", delete=False) as bundle:
+        bundle.write(authority.cert_pem.bytes())
+    previous_bundle = os.environ.get("REQUESTS_CA_BUNDLE")
+    os.environ["REQUESTS_CA_BUNDLE"] = bundle.name  # g4f's requests-based model lists
+    from helpers._replay import netguard  # helpers.start() puts back what the guard saw at import: patch that too
+
+    resolver = aiohttp.connector.DefaultResolver  # with aiodns, aiohttp would ask c-ares instead of getaddrinfo
+    socket.getaddrinfo = netguard._original_getaddrinfo = resolve
+    aiohttp.connector.DefaultResolver = netguard._original_resolver = aiohttp.resolver.ThreadedResolver
+    try:
+        yield
+    finally:
+        socket.getaddrinfo = netguard._original_getaddrinfo = original
+        aiohttp.connector.DefaultResolver = netguard._original_resolver = resolver
+        if previous_bundle is None:
+            os.environ.pop("REQUESTS_CA_BUNDLE", None)
+        else:
+            os.environ["REQUESTS_CA_BUNDLE"] = previous_bundle
+        os.unlink(bundle.name)
 
 
 @pytest.fixture

@@ -49,6 +49,15 @@ SECRET_PATTERN = re.compile(
 )
 
 
+KEYED_ROUTES = {
+    # g4f 8.8.6 with POLLINATIONS_API_KEY=sk_... -> the same request without a key (what replay asks)
+    "https://gen.pollinations.ai/v1/chat/completions": "https://pollinations.g4f.space/v1/chat/completions",
+    "https://gen.pollinations.ai/text/models": "https://pollinations.g4f.space/v1/models",
+    "https://gen.pollinations.ai/image/models": "https://image.pollinations.ai/models",
+}
+"""A key sends g4f to gen.pollinations.ai; replay hides keys and asks g4f's proxy. One route is stored,
+so a recording made with a key replays without one."""
+
 FILTER_HEADERS = [(name, REDACTED) for name in sorted(SECRET_HEADERS)]
 """vcrpy's ``filter_headers``: secret headers are stored (and matched) as ``<redacted>``."""
 
@@ -189,10 +198,16 @@ def _header(request: Request, name: str) -> str:
     return ""
 
 
+def _keyless_route(uri: str) -> str:
+    address, _, query = uri.partition("?")
+    address = KEYED_ROUTES.get(address, address)
+    return f"{address}?{query}" if query else address
+
+
 def normalise_body(request: Request) -> Request:
-    """vcrpy's ``before_record_request`` hook: stable, secret-free headers and body."""
+    """vcrpy's ``before_record_request`` hook: stable, secret-free headers and body, the keyless route."""
     request = copy.copy(request)
-    request.uri = _normalise_url(request.uri)
+    request.uri = _keyless_route(_normalise_url(request.uri))
     request.headers = {key: scrub_text(str(value)) for key, value in request.headers.items()}
     content_type = _header(request, "content-type")
     if "boundary=" in content_type:
