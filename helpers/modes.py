@@ -165,5 +165,7 @@ def current_mode() -> Mode | None:
     return _state.mode
 
 
-# Until start() runs, a request off this machine is refused with a message naming helpers.start().
-before_start.refuse_until_started()
+# Until start() runs, a request off this machine is refused with a message naming helpers.start(),
+# unless G4F_TUTORIAL_MODE already chose an online mode (live, record) for this environment.
+if os.environ.get(MODE_VARIABLE, "").strip().lower() not in (Mode.LIVE, Mode.RECORD):
+    before_start.refuse_until_started()

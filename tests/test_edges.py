@@ -10,7 +10,7 @@ import subprocess
 import nbformat
 import pytest
 from nbclient import NotebookClient
-from support import ROOT, SAMPLE, run
+from support import ROOT, SAMPLE, python, run
 
 import helpers
 from helpers import calls, errors, faults, files, offline, retries, speech
@@ -114,6 +114,13 @@ def test_a_g4f_cell_before_import_helpers_in_a_fresh_kernel(tmp_path, monkeypatc
     assert printed[2].startswith("Mode: replay.")
     assert "Good day to the world" in printed[3], printed[3]
     assert log.read_text() == ""
+
+
+@pytest.mark.parametrize(("mode", "refused"), [("", True), ("replay", True), ("live", False), ("record", False)])
+def test_only_an_online_mode_variable_lets_a_request_before_start_through(workdir, mode, refused):
+    code = "import helpers\nfrom helpers._replay import before_start\nprint(before_start.refusing())"
+    result = python(code, workdir, env={"G4F_TUTORIAL_MODE": mode})
+    assert result.stdout.strip() == str(refused), result.stderr
 
 
 # -- the unrecorded-request summary shows what matching compares --------------------------

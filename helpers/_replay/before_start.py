@@ -15,6 +15,9 @@ Two ways in, both lifted by ``start()``:
   folder for every kernel of the environment; :func:`install_kernel_config`
   writes the file). So a g4f cell run before ``import helpers`` is refused too.
 
+Where ``G4F_TUTORIAL_MODE`` is ``live`` or ``record`` the learner chose to go online, and
+nothing is refused (``start()`` still decides the mode).
+
 Trade-offs: the file lives in the environment (``.venv``, Binder's image), not in the
 notebooks' folder, because IPython does not read config from a notebook's folder;
 unlike a ``.pth`` file or ``sitecustomize`` it only runs in IPython kernels, never in
