@@ -39,9 +39,10 @@ def simulated(name: str) -> AbstractContextManager[None]:
     answers 429 first, then the speech), through g4f's real code. ``name``
     is one of :func:`available_faults`, nothing else (no paths).
     """
-    recorded = available_faults()
-    if not isinstance(name, str) or name not in recorded:
-        raise ArgumentError(f"No recorded fault {name!r}. Recorded: {', '.join(recorded)}.")
+    folder = recordings_dir() / "faults"
+    recorded = {path.relative_to(folder).with_suffix("").as_posix() for path in folder.rglob("*.yaml")}
+    if not isinstance(name, str) or name not in recorded:  # a name, never a path out of faults/
+        raise ArgumentError(f"No recorded fault {name!r}. Recorded: {', '.join(available_faults())}.")
     return _simulated(recordings_dir() / "faults" / f"{name}.yaml")
 
 
