@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import html
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -75,12 +76,25 @@ def describe_audio(path: str | os.PathLike, *, max_bytes: int = MAX_UPLOAD_BYTES
     non-audio file, with a message that says what to do.
     """
     path = Path(path)
+    if not path.exists() and path.is_symlink():
+        raise AudioFileError(f"{str(path)!r} is a symbolic link that leads nowhere. Give the audio file itself.")
     if not path.exists():
         raise AudioFileError(
             f"No file at {str(path)!r} (looked in {Path.cwd()}). Check the name, or give the full path."
         )
     if path.is_dir():
         raise AudioFileError(f"{str(path)!r} is a folder, not an audio file. Name a file inside it.")
+    if not path.is_file():  # a named pipe, a device or a socket: reading it could block or never end
+        kind = "a named pipe" if stat.S_ISFIFO(path.stat().st_mode) else "not a regular file"
+        raise AudioFileError(f"{str(path)!r} is {kind}, not an audio file. Save the audio to a file and give that.")
+    try:
+        with path.open("rb"):
+            pass
+    except OSError as error:
+        raise AudioFileError(
+            f"{path.name} cannot be read ({error.strerror or type(error).__name__}). "
+            "Check its permissions (e.g. chmod u+r), or copy it somewhere you can read it."
+        ) from None
     size = path.stat().st_size
     if size == 0:
         raise AudioFileError(f"{path.name} is empty (0 bytes). Record or download it again.")
@@ -93,10 +107,10 @@ def describe_audio(path: str | os.PathLike, *, max_bytes: int = MAX_UPLOAD_BYTES
         info = sf.info(str(path))
         frames = sum(len(block) for block in sf.blocks(str(path), blocksize=65536))
     except (sf.LibsndfileError, RuntimeError, TypeError) as error:
-        start = path.read_bytes()[:16]
         reason = getattr(error, "error_string", None) or str(error)
+        reason = reason.replace(str(path), path.name)  # the reason, never the file's content
         raise AudioFileError(
-            f"{path.name} is not audio that can be read ({reason.rstrip('.')}; it starts with {start!r}). "
+            f"{path.name} is not audio that can be read ({reason.rstrip('.')}). "
             "Use a WAV, MP3, FLAC or OGG file, or export the recording again."
         ) from None
     if frames == 0:

@@ -57,3 +57,42 @@ class UnrecordedRequestError(TutorialError, CannotOverwriteExistingCassetteExcep
 
 class ModelFileError(TutorialError, FileNotFoundError):
     """A local model (offline extra) is missing, incomplete, or not the file that was pinned."""
+
+
+class ArgumentError(TutorialError, TypeError, ValueError):
+    """An argument of the wrong type or out of range; the message names it and what it takes.
+
+    Both a TypeError and a ValueError, so either ``except`` catches it.
+    """
+
+
+class FolderNotFoundError(TutorialError, FileNotFoundError):
+    """The folder to save into does not exist (nothing is created behind the learner's back)."""
+
+
+class SaveTargetError(TutorialError, OSError):
+    """The place to save cannot be written: a folder, a broken or looping link, a read-only folder, a bad name."""
+
+
+class RecordingsFileError(TutorialError, ValueError):
+    """A recordings file that cannot be used (empty, not YAML, not UTF-8, an incomplete entry, a folder)."""
+
+
+class NotStartedError(TutorialError, ConnectionRefusedError):
+    """A request before ``helpers.start()`` ran in this kernel; nothing was sent."""
+
+    def __init__(self, target: Any = None) -> None:
+        where = f" to {target}" if target else ""
+        super().__init__(
+            f"helpers.start() has not run in this kernel, so this request{where} was stopped (nothing was sent). "
+            "Run the notebook's first cell (import helpers; helpers.start()), then this cell again: "
+            "replay answers from the recordings, helpers.start('live') goes online."
+        )
+        self.target = target
+
+
+class OfflineExtraMissingError(TutorialError, ModuleNotFoundError):
+    """The offline extra (Piper, faster-whisper) is not installed. Shown in a notebook as one message."""
+
+    def _render_traceback_(self) -> list[str]:  # IPython shows this instead of a traceback
+        return [f"{type(self).__name__}: {self}"]

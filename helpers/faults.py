@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
+from pathlib import Path
 
 from ._replay import cassettes, transport
 from ._replay.paths import recordings_dir
+from .errors import ArgumentError
 
 
 def available_faults() -> list[str]:
@@ -14,9 +16,15 @@ def available_faults() -> list[str]:
     return sorted(path.stem for path in (recordings_dir() / "faults").glob("*.yaml"))
 
 
-@contextmanager
-def simulated_latency(seconds: float) -> Iterator[None]:
+def simulated_latency(seconds: float) -> AbstractContextManager[None]:
     """Inside the block every answer takes ``seconds`` longer, as over a real network."""
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not seconds >= 0:
+        raise ArgumentError(f"simulated_latency takes a number of seconds, 0 or more, not {seconds!r}.")
+    return _latency(seconds)
+
+
+@contextmanager
+def _latency(seconds: float) -> Iterator[None]:
     token = transport.latency.set(seconds)
     try:
         yield
@@ -24,16 +32,22 @@ def simulated_latency(seconds: float) -> Iterator[None]:
         transport.latency.reset(token)
 
 
-@contextmanager
-def simulated(name: str) -> Iterator[None]:
+def simulated(name: str) -> AbstractContextManager[None]:
     """Inside the block, the documented speech call meets the fault ``name``.
 
     Each scenario's answers play once, in order (``rate-limit-then-ok``
-    answers 429 first, then the speech), through g4f's real code.
+    answers 429 first, then the speech), through g4f's real code. ``name``
+    is one of :func:`available_faults`, nothing else (no paths).
     """
-    path = recordings_dir() / "faults" / f"{name}.yaml"
-    if not path.exists():
-        raise ValueError(f"No recorded fault {name!r}. Recorded: {', '.join(available_faults())}.")
+    folder = recordings_dir() / "faults"
+    recorded = {path.relative_to(folder).with_suffix("").as_posix() for path in folder.rglob("*.yaml")}
+    if not isinstance(name, str) or name not in recorded:  # a name, never a path out of faults/
+        raise ArgumentError(f"No recorded fault {name!r}. Recorded: {', '.join(available_faults())}.")
+    return _simulated(recordings_dir() / "faults" / f"{name}.yaml")
+
+
+@contextmanager
+def _simulated(path: Path) -> Iterator[None]:
     context, cassette = cassettes.open_cassette(path, record=False, repeat=False)
     previous = transport.watch()
     try:

@@ -10,10 +10,11 @@ from pathlib import Path
 from typing import Any
 
 from . import offline
-from ._replay import cassettes, netguard, transport
+from ._replay import before_start, cassettes, netguard, transport
 from ._replay.isolation import hide_api_keys, isolate_g4f, restore_api_keys
 from ._replay.paths import relative
 from .constants import MODE_VARIABLE, OFFLINE_MODES, Mode
+from .errors import ArgumentError, RecordingsFileError
 
 LOCAL_NAMES = ("PollinationsAI", "PollinationsAudio")  # the providers the documented calls name
 _MISSING = object()
@@ -32,6 +33,11 @@ _state = _State()
 
 
 def _choose(mode: str | None) -> Mode:
+    if mode is not None and not isinstance(mode, str):
+        choices = ", ".join(repr(m.value) for m in Mode)
+        raise ArgumentError(
+            f"helpers.start() takes the mode as text, not {type(mode).__name__} {mode!r}. Choose {choices}."
+        )
     name = (mode or os.environ.get(MODE_VARIABLE) or Mode.REPLAY.value).strip().lower()
     try:
         return Mode(name)
@@ -115,10 +121,16 @@ def start(mode: str | None = None, *, recordings_file: str | os.PathLike | None 
     (recordings/g4f-<version>.yaml) with another file.
     """
     chosen = _choose(mode)
+    if recordings_file is not None and not isinstance(recordings_file, (str, os.PathLike)):
+        raise ArgumentError(
+            f"recordings_file takes a path (text or pathlib.Path), not {type(recordings_file).__name__} "
+            f"{recordings_file!r}."
+        )
     needs_recordings = chosen in (Mode.REPLAY, Mode.AUTO, Mode.RECORD)
     path = Path(recordings_file) if recordings_file else (cassettes.cassette_path() if needs_recordings else None)
+    # everything below is checked before stop(): a failed switch leaves the current mode on
     if chosen in (Mode.LOCAL, Mode.AUTO):
-        offline.require()  # before stop(): a failed switch leaves the current mode on
+        offline.require()
     if chosen in (Mode.REPLAY, Mode.AUTO) and not path.exists():
         fix = (
             "Check the path you gave."
@@ -126,6 +138,14 @@ def start(mode: str | None = None, *, recordings_file: str | os.PathLike | None 
             else "Install the pinned g4f from requirements.txt, or use helpers.start('live')."
         )
         raise FileNotFoundError(f"There are no recordings at {relative(path)} (g4f {version('g4f')}). {fix}")
+    if needs_recordings and (path.exists() or path.is_symlink()):
+        try:
+            cassettes.check_recordings(path)
+        except RecordingsFileError as error:
+            still = f"The current mode ({_state.mode}) is still on." if _state.mode else "No mode was turned on."
+            raise RecordingsFileError(f"{error} {still}") from None
+    before_start.lift()
+    before_start.install_kernel_config()  # the next kernels of this environment refuse requests before start()
     stop()
     isolate_g4f()
     if chosen in OFFLINE_MODES:
@@ -143,3 +163,9 @@ def start(mode: str | None = None, *, recordings_file: str | os.PathLike | None 
 def current_mode() -> Mode | None:
     """The mode ``start()`` turned on, or None before it was called."""
     return _state.mode
+
+
+# Until start() runs, a request off this machine is refused with a message naming helpers.start(),
+# unless G4F_TUTORIAL_MODE already chose an online mode (live, record) for this environment.
+if os.environ.get(MODE_VARIABLE, "").strip().lower() not in (Mode.LIVE, Mode.RECORD):
+    before_start.refuse_until_started()

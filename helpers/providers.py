@@ -27,6 +27,17 @@ def available_providers() -> list[str]:
     return sorted(getattr(g4f.Provider, "__all__", [n for n in dir(g4f.Provider) if n[:1].isupper()]))
 
 
+def _is_provider(value: Any) -> bool:
+    """A provider class, not a module (``sys``), a function or a dunder (``__class__``) of g4f.Provider."""
+    if not isinstance(value, type):
+        return False
+    try:
+        from g4f.providers.types import BaseProvider
+    except ImportError:  # older g4f
+        return hasattr(value, "create_async_generator") or hasattr(value, "create_completion")
+    return issubclass(value, BaseProvider)
+
+
 def find_provider(name: str) -> Any:
     """Return ``g4f.Provider.<name>``, following known renames.
 
@@ -40,8 +51,8 @@ def find_provider(name: str) -> Any:
         raise ProviderNotFoundError("Give a provider name, such as 'PollinationsAI'.")
     tried = RENAMED.get(name, [name])
     for candidate in reversed(tried):
-        provider = getattr(g4f.Provider, candidate, None)
-        if provider is not None:
+        provider = None if candidate.startswith("_") else getattr(g4f.Provider, candidate, None)
+        if _is_provider(provider):
             return provider
     message = f"g4f {version('g4f')} has no provider {name!r}"
     if len(tried) > 1:

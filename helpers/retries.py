@@ -14,7 +14,7 @@ import tenacity
 from vcr.errors import CannotOverwriteExistingCassetteException
 
 from ._replay.transport import Seen, observe
-from .errors import ServiceError
+from .errors import ArgumentError, NotStartedError, ServiceError
 
 T = TypeVar("T")
 STATUS = re.compile(r"\b(?:Error|Response|status)[ :]+(\d{3})\b")
@@ -39,6 +39,8 @@ def diagnose(error: BaseException, seen: list[Seen] | None = None) -> Diagnosis:
     """Sort an exception from a provider call into a kind, whether to retry, and advice."""
     if isinstance(error, CannotOverwriteExistingCassetteException):
         return Diagnosis("unrecorded", False, "")  # its own message already says what to do
+    if isinstance(error, NotStartedError):
+        return Diagnosis("not-started", False, "")  # names helpers.start() itself
     if isinstance(error, (asyncio.TimeoutError, aiohttp.ServerTimeoutError)):
         return Diagnosis("timeout", True, "The service is slow right now; try again, or raise the timeout.")
     if isinstance(error, aiohttp.ClientConnectionError):
@@ -58,7 +60,23 @@ def diagnose(error: BaseException, seen: list[Seen] | None = None) -> Diagnosis:
             "The service answered, but the answer was empty or not in the "
             "expected shape; try again later or use another provider.",
         )
-    if status in (401, 403):
+    if status == 401:
+        return Diagnosis(
+            "auth",
+            False,
+            "The service refused access: this model may need an API key, and a key is needed here. "
+            "Set POLLINATIONS_API_KEY to your own key (os.environ['POLLINATIONS_API_KEY'] = 'sk_...' in a cell, "
+            "or export it before starting Jupyter), then helpers.start('live'); or use replay mode.",
+            status,
+        )
+    if status == 402:
+        return Diagnosis(
+            "quota",
+            False,
+            "A key with budget is needed: set POLLINATIONS_API_KEY to your own sk_ key, or use replay/auto mode.",
+            status,
+        )
+    if status == 403:
         return Diagnosis(
             "auth",
             False,
@@ -100,8 +118,21 @@ def _service_error(error: BaseException, seen: list[Seen], attempt: int, timeout
         error = TimeoutError(f"no answer within {timeout:g} s")
     tried = f" (tried {attempt} times)" if attempt > 1 else ""
     said = re.sub(r"^(Error \d{3}: )\1", r"\1", str(error)).rstrip(".")
+    if found.kind == "malformed" and not isinstance(error, (json.JSONDecodeError, aiohttp.ContentTypeError)):
+        # g4f tripped over the answer (e.g. "argument of type 'NoneType' is not iterable"): say that first
+        said = f"the answer could not be read (g4f: {type(error).__name__}: {said})"
     advice = f" {found.advice}" if found.advice else ""
     return ServiceError(f"{found.kind}: {said}{tried}.{advice}", kind=found.kind, status=found.status, attempts=attempt)
+
+
+def _check_number(name: str, value: object, *, minimum: float, above: bool = False, whole: bool = False) -> None:
+    """An ArgumentError naming the argument, before anything is sent (attempts="3", timeout=-1...)."""
+    kind = "a whole number" if whole else "a number of seconds"
+    if isinstance(value, bool) or not isinstance(value, int if whole else (int, float)):
+        raise ArgumentError(f"{name} takes {kind}, not {type(value).__name__} {value!r}. Nothing was sent.")
+    if value != value or (value <= minimum if above else value < minimum):  # NaN, or out of range
+        bound = f"more than {minimum:g}" if above else f"{minimum:g} or more"
+        raise ArgumentError(f"{name} must be {bound}, not {value!r}. Nothing was sent.")
 
 
 async def with_retries(
@@ -120,8 +151,10 @@ async def with_retries(
     one (at most ``max_wait`` s), else ``backoff``, 2×, 4× … seconds. Anything
     else fails at once. Failures are raised as :class:`ServiceError`.
     """
-    if attempts < 1:
-        raise ValueError(f"attempts must be 1 or more, not {attempts}.")
+    _check_number("attempts", attempts, minimum=1, whole=True)
+    _check_number("timeout", timeout, minimum=0, above=True)
+    _check_number("backoff", backoff, minimum=0)
+    _check_number("max_wait", max_wait, minimum=0)
     seen: list[list[Seen]] = []  # what the answers of each attempt said about themselves
 
     async def attempt() -> T:

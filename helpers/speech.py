@@ -32,6 +32,12 @@ def _suggest(value: object, choices: tuple[str, ...]) -> str:
 
 def check_speech_request(text: Any, voice: str, audio_format: str) -> str:
     """Return the text to send, or raise :class:`SpeechRequestError`."""
+    if isinstance(text, (bytes, bytearray)):
+        raise SpeechRequestError(
+            f"The text is bytes ({bytes(text[:30])!r}), not a str. Decode it first, e.g. text.decode('utf-8')."
+        )
+    if text is not None and not isinstance(text, str):
+        raise SpeechRequestError(f"The text to speak must be a str, not {type(text).__name__}.")
     if not isinstance(text, str) or not text.strip():
         raise SpeechRequestError("There is no text to speak. Type a sentence, e.g. 'Say good day to the world'.")
     if len(text) > MAX_TEXT:
@@ -46,6 +52,25 @@ def check_speech_request(text: Any, voice: str, audio_format: str) -> str:
             f"Unsupported format {audio_format!r}.{_suggest(audio_format, FORMATS)} Formats: {', '.join(FORMATS)}."
         )
     return text.strip()
+
+
+EXTENSION_FORMATS = {"mp3": "mp3", "wav": "wav", "flac": "flac", "opus": "opus", "ogg": "opus", "aac": "aac"}
+"""File extensions that say which format the file holds (others, e.g. .pcm or none, say nothing)."""
+
+
+def format_for(path: Path, audio_format: Any = None) -> Any:
+    """The format to ask for: the one given, else the extension's; a contradiction is refused, naming both."""
+    extension = path.suffix.lstrip(".").lower()
+    if audio_format is None:
+        return extension or "mp3"
+    implied = EXTENSION_FORMATS.get(extension)
+    if isinstance(audio_format, str) and audio_format in FORMATS and implied and implied != audio_format:
+        raise SpeechRequestError(
+            f"audio_format={audio_format!r} contradicts the file name {path.name!r}, whose .{extension} extension "
+            f"means {implied!r}; nothing was sent. Leave audio_format out (the extension decides), or name the "
+            f"file '{path.stem}.{audio_format}'."
+        )
+    return audio_format
 
 
 async def speak(
@@ -65,8 +90,10 @@ async def speak(
     existing file is not replaced unless ``overwrite=True``. ``retry`` goes to
     :func:`helpers.retries.with_retries` (attempts, timeout, backoff).
     """
+    if not isinstance(path, (str, os.PathLike)):
+        check_target(path, overwrite=overwrite)  # raises: says what the place to save takes
     path = Path(path)
-    audio_format = audio_format or path.suffix.lstrip(".").lower() or "mp3"
+    audio_format = format_for(path, audio_format)
     text = check_speech_request(text, voice, audio_format)
     check_target(path, overwrite=overwrite)  # before the request: a mistake costs nothing
     audio, _transcript = await synthesise(text, voice=voice, audio_format=audio_format, client=client, **retry)

