@@ -16,6 +16,7 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(BIN)/python -c "from helpers._replay.before_start import install_kernel_config as i; i()"
 	touch $(STAMP)
 
 ## The g4f 0.5.2.2 environment the documentation was written for, as a second Jupyter kernel.

@@ -279,7 +279,9 @@ def as_real_hosts(fake: FakePollinations) -> Iterator[None]:
 
     authority = trustme.CA()
     port = fake.serve_tls(authority.issue_cert(*HOSTS))
-    original = socket.getaddrinfo
+    from helpers._replay import netguard  # helpers.start() puts back what the guard saw at import: patch that too
+
+    original, current = netguard._original_getaddrinfo, socket.getaddrinfo
 
     def resolve(host, wanted_port, *args, **kwargs):
         name = host.decode() if isinstance(host, bytes) else host
@@ -295,16 +297,15 @@ def as_real_hosts(fake: FakePollinations) -> Iterator[None]:
         bundle.write(authority.cert_pem.bytes())
     previous_bundle = os.environ.get("REQUESTS_CA_BUNDLE")
     os.environ["REQUESTS_CA_BUNDLE"] = bundle.name  # g4f's requests-based model lists
-    from helpers._replay import netguard  # helpers.start() puts back what the guard saw at import: patch that too
-
-    resolver = aiohttp.connector.DefaultResolver  # with aiodns, aiohttp would ask c-ares instead of getaddrinfo
-    socket.getaddrinfo = netguard._original_getaddrinfo = resolve
+    resolvers = netguard._original_resolver, aiohttp.connector.DefaultResolver  # with aiodns: c-ares, not getaddrinfo
+    netguard._original_getaddrinfo = resolve
+    socket.getaddrinfo = resolve if current is original else current  # the guard, when on, asks resolve too
     aiohttp.connector.DefaultResolver = netguard._original_resolver = aiohttp.resolver.ThreadedResolver
     try:
         yield
     finally:
-        socket.getaddrinfo = netguard._original_getaddrinfo = original
-        aiohttp.connector.DefaultResolver = netguard._original_resolver = resolver
+        netguard._original_getaddrinfo, socket.getaddrinfo = original, current
+        netguard._original_resolver, aiohttp.connector.DefaultResolver = resolvers
         if previous_bundle is None:
             os.environ.pop("REQUESTS_CA_BUNDLE", None)
         else:

@@ -53,7 +53,6 @@ def test_a_402_says_what_was_refused_and_preflight_names_the_fix(live_fake):
     assert "402 Payment Required" in reason and "POLLINATIONS_API_KEY=sk_" in fix
 
 
-@pytest.mark.xfail(reason="the 'quota' kind for 402 arrives with the errors branch (helpers/retries.py)")
 def test_a_402_is_its_own_kind(live_fake):
     live_fake.pk_budget = False
     with pytest.raises(helpers.errors.ServiceError) as caught:

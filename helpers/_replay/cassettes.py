@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import vcr
+import vcr.persisters.filesystem
 import vcr.stubs.aiohttp_stubs
 from vcr.request import Request
 
@@ -252,6 +253,50 @@ def _g4f_stream_patch() -> tuple:
     return ((vcr.stubs.aiohttp_stubs, "MockClientResponse", replayed),)
 
 
+REFUSALS = {401, 402, 403, 429}
+"""Statuses record mode never stores (nor any 5xx): a refusal would replace an answer that works."""
+SIZE_LIMIT = 512 * 1024
+"""What one recordings file may weigh (tests/test_recordings.py holds every file to it)."""
+
+
+def _recordable(response: dict) -> dict | None:
+    """Record mode's ``before_record_response``: scrubbed live answers; refusals and server errors dropped.
+
+    vcrpy runs it on the loaded answers too; those already carry their provenance and are kept as they are.
+    """
+    status = response.get("status", {}).get("code", 200)
+    fresh = PROVENANCE_HEADER not in {key.lower() for key in response.get("headers", {})}
+    if fresh and (status in REFUSALS or status >= 500):
+        return None
+    return scrub_response(response)
+
+
+class _OneEntryPerRequest(vcr.persisters.filesystem.FilesystemPersister):
+    """vcrpy persister for record mode: a request asked again keeps one entry (the newest answer)."""
+
+    @classmethod
+    def save_cassette(cls, cassette_path: Any, cassette_dict: dict, serializer: Any) -> None:
+        pairs = list(zip(cassette_dict["requests"], cassette_dict["responses"], strict=True))
+        kept: list[tuple[Request, dict]] = []
+        for request, response in pairs:
+            kept = [(r, a) for r, a in kept if not _same_request(r, request)] + [(request, response)]
+        vcr.persisters.filesystem.FilesystemPersister.save_cassette(
+            cassette_path,
+            {"requests": [r for r, _ in kept], "responses": [a for _, a in kept]},
+            serializer,
+        )
+        size = Path(cassette_path).stat().st_size
+        if size > SIZE_LIMIT:
+            print(
+                f"Warning: {relative(Path(cassette_path))} is {size // 1024} KiB, over the {SIZE_LIMIT // 1024} KiB "
+                "a recordings file may weigh. Record fewer or shorter clips."
+            )
+
+
+def _same_request(one: Request, other: Request) -> bool:
+    return (one.method, one.uri, one.body) == (other.method, other.uri, other.body)
+
+
 def open_cassette(path: Path, *, record: bool, repeat: bool = True) -> tuple[Any, Any]:
     """Enter a vcrpy cassette; returns (context manager, cassette).
 
@@ -264,10 +309,12 @@ def open_cassette(path: Path, *, record: bool, repeat: bool = True) -> tuple[Any
         match_on=MATCH_ON,
         filter_headers=FILTER_HEADERS,
         before_record_request=normalise_body,
-        before_record_response=scrub_response,
+        before_record_response=_recordable if record else scrub_response,
         decode_compressed_response=True,
         record_mode="all" if record else "none",
     )
+    if record:
+        config.register_persister(_OneEntryPerRequest)
     context = config.use_cassette(str(path), allow_playback_repeats=repeat, custom_patches=_g4f_stream_patch())
     cassette = context.__enter__()
     _open[id(cassette)] = Path(path)
