@@ -64,11 +64,8 @@ def show(command: list[str], env: dict[str, str] | None = None) -> str:
     """A command as one would type it, relative to the repository where that is shorter."""
     parts = []
     for part in command:
-        try:
-            part = str(Path(part).relative_to(ROOT)) if Path(part).is_absolute() else part
-        except ValueError:
-            pass
-        parts.append(part)
+        path = Path(part)
+        parts.append(str(path.relative_to(ROOT)) if path.is_absolute() and path.is_relative_to(ROOT) else part)
     line = subprocess.list2cmdline(parts) if WINDOWS else shlex.join(parts)
     if env:
         line = " ".join(f"{key}={value}" for key, value in env.items()) + " " + line
@@ -112,7 +109,8 @@ def install(run: Runner, installer: str, args: list[str]) -> None:
     """`pip install ARGS` into .venv, through uv when chosen, falling back to pip if uv fails."""
     python = venv_python()
     if installer == "uv":
-        code = run([shutil.which("uv") or "uv", "pip", "install", "--quiet", "--python", str(python), *args], check=False)
+        uv = shutil.which("uv") or "uv"
+        code = run([uv, "pip", "install", "--quiet", "--python", str(python), *args], check=False)
         if code == 0:
             return
         print("bootstrap: uv failed; trying again with pip", flush=True)
@@ -167,14 +165,20 @@ def test(run: Runner, extra: list[str]) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], epilog="test: more pytest arguments go after --, e.g. test -- -x"
+    )
     parser.add_argument("command", choices=["lab", "test", "setup"])
     parser.add_argument("--dry-run", action="store_true", help="print the commands, run nothing")
     parser.add_argument("--installer", choices=["auto", "uv", "pip"], default="auto", help="auto: uv if on PATH")
     parser.add_argument("--offline", action="store_true", help="test: also install the offline extra (650 MB)")
-    parser.add_argument("pytest_args", nargs="*", help="test: more pytest arguments, after --")
+    argv = sys.argv[1:] if argv is None else list(argv)
+    extra: list[str] = []  # test: more pytest arguments, after --
+    if "--" in argv:
+        cut = argv.index("--")
+        argv, extra = argv[:cut], argv[cut + 1 :]
     options = parser.parse_args(argv)
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 -- learners run this with whatever python they have
         sys.exit(f"bootstrap: Python 3.11 or newer is needed; this is {sys.version.split()[0]}")
     run = Runner(options.dry_run)
     installer = choose_installer(options.installer)
@@ -183,7 +187,7 @@ def main(argv: list[str] | None = None) -> int:
         return lab(run)
     if options.command == "test":
         setup_test_tools(run, installer, options.offline)
-        return test(run, options.pytest_args)
+        return test(run, extra)
     return 0
 
 
