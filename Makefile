@@ -100,3 +100,14 @@ hub: $(HUB_STAMP) $(PROXY)
 ## A simulated class of N learners on a real JupyterHub on 127.0.0.1 (artifacts/rehearsal.json).
 rehearsal: hub
 	$(BIN)/python deploy/rehearsal/rehearsal.py --learners $(N)
+
+## CI tools (requirements-ci-tools.txt: actionlint, for tests/test_workflows.py) in .venv; make test needs them.
+CI_TOOLS_STAMP := $(VENV)/.ci-tools-installed
+
+$(CI_TOOLS_STAMP): requirements-ci-tools.txt $(STAMP)
+	$(BIN)/python -m pip install --quiet -r requirements-ci-tools.txt -c requirements.txt
+	touch $(CI_TOOLS_STAMP)
+
+.PHONY: ci-tools
+ci-tools: $(CI_TOOLS_STAMP)
+test: ci-tools
