@@ -44,7 +44,7 @@ lab: $(STAMP) $(DOC_STAMP)
 
 ## Unit tests, every notebook under nbval against the recordings (both environments), then every notebook
 ## run in JupyterLab in headless Chromium (when /usr/bin/chromium is there; always under CI=true). No network.
-test: $(STAMP) $(DOC_STAMP) hub
+test: $(STAMP) $(DOC_STAMP) hub ci-tools
 	G4F_TUTORIAL_MODE=replay $(BIN)/python -m pytest tests notebooks --ignore=tests/browser \
 		--ignore=notebooks/documented --ignore=notebooks/exercises $(NBVAL)
 	G4F_TUTORIAL_MODE=replay $(DOC_BIN)/python -m pytest tests/test_documented.py tests/test_recordings.py notebooks/documented $(NBVAL)
@@ -110,4 +110,3 @@ $(CI_TOOLS_STAMP): requirements-ci-tools.txt $(STAMP)
 
 .PHONY: ci-tools
 ci-tools: $(CI_TOOLS_STAMP)
-test: ci-tools
