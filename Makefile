@@ -9,7 +9,7 @@ DOC_BIN := $(DOC_VENV)/bin
 DOC_STAMP := $(DOC_VENV)/.installed
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_config/sanitize.cfg
 
-.PHONY: setup documented offline lab test notebooks exercises bench standins clean
+.PHONY: setup documented offline lab test notebooks exercises bench standins record clean
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -61,6 +61,16 @@ notebooks: $(STAMP) $(DOC_STAMP)
 ## Benchmarks: a table of figures beside their floors, and artifacts/bench.json (about 5-8 minutes).
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+## Re-record: run every notebook top to bottom in record mode (online; set POLLINATIONS_API_KEY first).
+## The executed copies go to .scratch/recorded/ (the notebooks keep their replayed outputs); then run
+## `make notebooks && make test` and review `git diff recordings/ notebooks/`.
+record: $(STAMP) $(DOC_STAMP)
+	cd notebooks && G4F_TUTORIAL_MODE=record ../$(BIN)/jupyter nbconvert --to notebook --execute \
+		--output-dir=../.scratch/recorded --ExecutePreprocessor.allow_errors=True --log-level=ERROR 0*.ipynb
+	cd notebooks/documented && G4F_TUTORIAL_MODE=record ../../$(BIN)/jupyter nbconvert --to notebook --execute \
+		--output-dir=../../.scratch/recorded --ExecutePreprocessor.allow_errors=True --log-level=ERROR *.ipynb
+	@echo "Recorded into recordings/. Next: make notebooks && make test, then review git diff recordings/ notebooks/."
 
 ## Regenerate notebooks/exercises/ from the solution cells of the notebooks.
 exercises: $(STAMP)

@@ -32,13 +32,23 @@ def _latency(seconds: float) -> Iterator[None]:
         transport.latency.reset(token)
 
 
+UNRECORDED = "unrecorded"
+"""``simulated("unrecorded")``: the recordings answer, read-only, whatever the mode."""
+
+
 def simulated(name: str) -> AbstractContextManager[None]:
     """Inside the block, the documented speech call meets the fault ``name``.
 
     Each scenario's answers play once, in order (``rate-limit-then-ok``
     answers 429 first, then the speech), through g4f's real code. ``name``
     is one of :func:`available_faults`, nothing else (no paths).
+
+    ``simulated("unrecorded")`` is for showing what a request nobody recorded
+    meets: inside it the recordings answer read-only, even in record or live
+    mode, so re-recording never makes such a request "recorded".
     """
+    if name == UNRECORDED:
+        return _simulated(cassettes.main_recordings() or cassettes.cassette_path(), repeat=True)
     folder = recordings_dir() / "faults"
     recorded = {path.relative_to(folder).with_suffix("").as_posix() for path in folder.rglob("*.yaml")}
     if not isinstance(name, str) or name not in recorded:  # a name, never a path out of faults/
@@ -47,8 +57,8 @@ def simulated(name: str) -> AbstractContextManager[None]:
 
 
 @contextmanager
-def _simulated(path: Path) -> Iterator[None]:
-    context, cassette = cassettes.open_cassette(path, record=False, repeat=False)
+def _simulated(path: Path, repeat: bool = False) -> Iterator[None]:
+    context, cassette = cassettes.open_cassette(path, record=False, repeat=repeat)
     previous = transport.watch()
     try:
         yield

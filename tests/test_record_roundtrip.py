@@ -77,3 +77,19 @@ def test_recording_keeps_no_key_no_refusal_no_duplicate(recorded):
     assert len(found) == len(before)  # live answers replaced their stand-ins, nothing piled up
     assert path.stat().st_size < LIMIT
     assert sum("recorded live" in r.provenance for r in found) >= 4
+
+
+def test_the_nobody_recorded_demonstration_is_refused_even_in_record_mode(tmp_path, monkeypatch, capsys):
+    """Notebooks 02 and 06 show a request nobody recorded inside simulated("unrecorded"): record mode
+    must neither send it nor store it, so the cells show the same message after a re-recording."""
+    shutil.copy(SAMPLE, tmp_path / "audio.wav")
+    monkeypatch.chdir(tmp_path)
+    path = tmp_path / "recorded.yaml"
+    shutil.copy(cassettes.cassette_path(), path)
+    before = path.read_bytes()
+    helpers.start("record", recordings_file=path)
+    with helpers.simulated("unrecorded"), pytest.raises(helpers.errors.UnrecordedRequestError) as caught:
+        run(calls.speech(text="Say something nobody recorded", voice="shimmer"))
+    helpers.stop()
+    assert "voice=shimmer" in str(caught.value) and "recorded for this address" in str(caught.value)
+    assert path.read_bytes() == before

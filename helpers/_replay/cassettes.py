@@ -321,6 +321,12 @@ def open_cassette(path: Path, *, record: bool, repeat: bool = True) -> tuple[Any
     return context, cassette
 
 
+def main_recordings() -> Path | None:
+    """The recordings file open for the current mode (not a fault scenario), if any."""
+    mains = [path for path in _open.values() if "faults" not in path.parts]
+    return mains[0] if mains else None
+
+
 def close_cassette(context: Any, cassette: Any) -> None:
     """Leave the cassette (record mode writes the file here)."""
     _open.pop(id(cassette), None)
