@@ -12,18 +12,27 @@ from support import ROOT
 
 from helpers import environment
 
-DEV_MARKER = "# --- development only"
-
 
 def _pins(path):
     return environment.pinned_versions(path.read_text())
 
 
-def test_binder_installs_the_same_pins_as_requirements_txt():
-    main_text = (ROOT / "requirements.txt").read_text()
-    for_binder = environment.pinned_versions(main_text.split(DEV_MARKER)[0])
+def test_binder_installs_the_learner_pins_and_dev_tools_stay_out_of_them():
+    learner = _pins(ROOT / "requirements.txt")
+    dev_text = (ROOT / "requirements-dev.txt").read_text()
+    dev = environment.pinned_versions(dev_text)
+    first = next(line for line in dev_text.splitlines() if line.strip() and not line.startswith("#"))
+    assert first == "-r requirements.txt"  # make test and CI get the learner set too, with the same pins
+    assert not set(learner) & set(dev), "a package pinned in both requirements files"
+    assert not {"pytest", "nbval", "ruff", "jupyter-repo2docker", "playwright"} & set(learner)
+    for_binder = dict(learner)
     for_binder.pop("jupyterlab")  # the Binder base image's own JupyterLab 4 serves the notebooks
     assert _pins(ROOT / "binder" / "requirements.txt") == for_binder
+    documented = _pins(ROOT / "requirements-documented.txt")  # the second kernel keeps the main pins, dev ones too
+    both = {**learner, **dev}
+    assert {name: pin for name, pin in documented.items() if name in both and name != "g4f"} == {
+        name: both[name] for name in documented if name in both and name != "g4f"
+    }
 
 
 def test_binder_files_are_well_formed():

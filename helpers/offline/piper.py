@@ -64,10 +64,11 @@ class PiperSpeech(AsyncGeneratorProvider, ProviderModelMixin):
 
         voice = cls.voice(model)
         config = SynthesisConfig(noise_scale=0.0, noise_w_scale=0.0, length_scale=1.0 / float(speed or 1.0))
-        chunks = [chunk.audio_float_array for chunk in voice.synthesize(text, config)]
+        chunks = [chunk.audio_float_array for chunk in voice.synthesize(text, config)]  # float32, clipped
         if not chunks:
             raise ValueError(f"Piper produced no sound for {text!r}.")
-        return sound.encode(np.concatenate(chunks), voice.config.sample_rate, fmt)
+        audio = chunks[0] if len(chunks) == 1 else np.concatenate(chunks)  # one sentence: no copy
+        return sound.encode(audio, voice.config.sample_rate, fmt)
 
     @classmethod
     async def create_async_generator(

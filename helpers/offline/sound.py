@@ -46,7 +46,8 @@ def decode(data: bytes, rate: int = 16000) -> np.ndarray:
         audio, original = sf.read(io.BytesIO(data), dtype="float32", always_2d=True)
     except sf.LibsndfileError as error:
         raise ValueError(f"Could not decode the audio ({error.error_string}). Use WAV, MP3, FLAC or OGG.") from None
-    return resample(audio.mean(axis=1), original, rate)
+    mono = audio[:, 0] if audio.shape[1] == 1 else audio.mean(axis=1)  # mono files: no averaging pass
+    return resample(mono, original, rate)
 
 
 FORMATS = {  # name -> (soundfile format, subtype, MIME type, sample rate it needs or None)
@@ -63,5 +64,7 @@ def encode(audio: np.ndarray, rate: int, fmt: str) -> bytes:
     if needed and needed != rate:
         audio, rate = resample(audio, rate, needed), needed
     buffer = io.BytesIO()
-    sf.write(buffer, np.clip(audio, -1.0, 1.0), rate, format=kind, subtype=subtype)
+    if audio.size and (audio.max() > 1.0 or audio.min() < -1.0):  # Piper's samples are already in range
+        audio = np.clip(audio, -1.0, 1.0)
+    sf.write(buffer, audio, rate, format=kind, subtype=subtype)
     return buffer.getvalue()
