@@ -15,49 +15,15 @@ import tarfile
 import tempfile
 from pathlib import Path
 
-import jiwer
+import helpers.wer
 
 ROOT = Path(__file__).resolve().parents[1]
 CACHE = ROOT / "artifacts" / "speech"
 SDIST = "pocketsphinx==5.1.1"
 FOREVER = {"forever/input_2_16k.wav": "feels like these days go on forever"}
 
-_ONES = [
-    *["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"],
-    *["ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"],
-]
-_TENS = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
-
-
-def _spell(number: int) -> str:
-    if number < 20:
-        return _ONES[number]
-    return _TENS[number // 10] + ("" if number % 10 == 0 else " " + _ONES[number % 10])
-
-
-class SpellNumbers(jiwer.AbstractTransform):
-    """ "10" -> "ten" (up to 99): whisper writes digits, the transcripts spell them."""
-
-    def process_string(self, s: str) -> str:
-        return re.sub(r"\b\d{1,2}\b", lambda m: _spell(int(m.group())), s)
-
-
-NORMALISE = jiwer.Compose(
-    [
-        jiwer.ToLowerCase(),
-        jiwer.SubstituteRegexes({r"-": " ", r"'": "", r"\bmr\b\.?": "mister"}),
-        SpellNumbers(),
-        jiwer.RemovePunctuation(),
-        jiwer.RemoveMultipleSpaces(),
-        jiwer.Strip(),
-        jiwer.ReduceToListOfListOfWords(),
-    ]
-)
-
-
-def wer(references: list[str], hypotheses: list[str]) -> float:
-    """Word errors over reference words, pooled over all pairs (jiwer), after NORMALISE."""
-    return jiwer.wer(references, hypotheses, reference_transform=NORMALISE, hypothesis_transform=NORMALISE)
+wer = helpers.wer.wer
+"""Word errors over reference words, pooled over all pairs (jiwer; the helpers' normalisation)."""
 
 
 def _fetch() -> str | None:

@@ -29,7 +29,7 @@ class SpellNumbers(jiwer.AbstractTransform):
 NORMALISE = jiwer.Compose(
     [
         jiwer.ToLowerCase(),
-        jiwer.SubstituteRegexes({r"-": " "}),
+        jiwer.SubstituteRegexes({r"-": " ", r"\bmr\b\.?": "mister"}),
         SpellNumbers(),
         jiwer.SubstituteRegexes({r"[^\w\s']": " ", r"'": ""}),
         jiwer.RemoveMultipleSpaces(),
@@ -37,7 +37,7 @@ NORMALISE = jiwer.Compose(
         jiwer.ReduceToListOfListOfWords(),
     ]
 )
-"""Lowercase, no punctuation, numbers spelled out: how transcripts are compared."""
+"""Lowercase, no punctuation, numbers spelled out, "Mr." as "mister": how transcripts are compared."""
 
 
 def words(text: str) -> list[str]:
