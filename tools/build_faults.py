@@ -76,7 +76,9 @@ TIER_REQUIRED = refusal(  # the legacy text.pollinations.ai refusal, which came 
 FORBIDDEN = refusal(403, "Forbidden", "FORBIDDEN", "Forbidden")
 NOT_FOUND = refusal(404, "Not Found", "NOT_FOUND", "Model 'openai-audio' not found")
 RATE_LIMITED = refusal(429, "Too Many Requests", "TOO_MANY_REQUESTS", "Rate limit exceeded")
-RATE_LIMITED_RETRY_AFTER = refusal(429, "Too Many Requests", "TOO_MANY_REQUESTS", "Rate limit exceeded", Retry_After="2")
+RATE_LIMITED_RETRY_AFTER = refusal(
+    429, "Too Many Requests", "TOO_MANY_REQUESTS", "Rate limit exceeded", Retry_After="2"
+)
 SERVER_ERROR = refusal(500, "Internal Server Error", "INTERNAL_ERROR", "Internal server error")
 BAD_GATEWAY = refusal(502, "Bad Gateway", "BAD_GATEWAY", "Bad gateway")  # JSON, as Pollinations sends it
 UNAVAILABLE = refusal(503, "Service Unavailable", "SERVICE_UNAVAILABLE", "Service unavailable", Retry_After="3")
