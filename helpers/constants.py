@@ -23,8 +23,25 @@ class Mode(StrEnum):
 
 OFFLINE_MODES = (Mode.REPLAY, Mode.LOCAL, Mode.AUTO)
 
-VOICES = ("alloy", "ash", "ballad", "coral", "echo", "fable", "nova", "onyx", "sage", "shimmer", "verse")
-FORMATS = ("mp3", "wav", "flac", "opus", "aac", "pcm16")
+VOICES = (
+    "alloy",
+    "amuch",
+    "ash",
+    "ballad",
+    "coral",
+    "dan",
+    "echo",
+    "fable",
+    "nova",
+    "onyx",
+    "sage",
+    "shimmer",
+    "verse",
+)
+"""openai-audio's voices as Pollinations' model registry lists them (2026: ``amuch`` and ``dan`` added;
+``nova`` is still in the registry, though one copy of the API docs leaves it out)."""
+FORMATS = ("mp3", "wav", "flac", "opus", "pcm16")
+"""The documented output formats (wav/mp3/flac/opus/pcm16; ``aac`` is not documented)."""
 MAX_TEXT = 4096
 """Characters the speech endpoints accept in one request."""
 MAX_UPLOAD_BYTES = 25 * 1024 * 1024

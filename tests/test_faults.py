@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
-from support import run
+from support import ROOT, run
+from vcr.serialize import deserialize
+from vcr.serializers import yamlserializer
 
 import helpers
 from helpers import faults, speech
@@ -12,6 +16,8 @@ from helpers.errors import ServiceError
 # fault -> (outcome kind or "ok", waits between attempts, attempts made)
 EXPECTED = {
     "unauthorized-401": ("auth", [], 1),
+    "payment-required-402": ("quota", [], 1),  # a budget does not come back by retrying
+    "tier-required-402": ("quota", [], 1),
     "forbidden-403": ("auth", [], 1),
     "model-not-found-404": ("not-found", [], 1),
     "rate-limit-retry-after-then-ok": ("ok", [2.0], 2),  # waits what Retry-After says
@@ -28,6 +34,7 @@ EXPECTED = {
 
 ADVICE = {  # kind -> the advice the learner reads
     "auth": "may need an API key",
+    "quota": "A key with budget is needed",
     "not-found": "Check the model name",
     "rate-limit": "wait a minute",
     "server": "having trouble",
@@ -84,3 +91,44 @@ def test_an_unrecorded_request_is_not_retried(replay):
         run(speech.speak("Say something new", "new.mp3", voice="shimmer"))
     assert caught.value.kind == "unrecorded" and caught.value.attempts == 1
     assert isinstance(caught.value.__cause__, helpers.errors.UnrecordedRequestError)
+
+
+def test_a_402_is_the_quota_kind_names_the_balance_and_is_not_retried(replay):
+    waits = []
+
+    async def no_sleep(seconds):
+        waits.append(seconds)
+
+    with faults.simulated("payment-required-402"), pytest.raises(ServiceError) as caught:
+        run(speech.speak("Say good day to the world", "x.mp3", sleep=no_sleep))
+    assert caught.value.kind == "quota" and caught.value.status == 402 and caught.value.attempts == 1
+    assert "Insufficient pollen balance" in str(caught.value) and "POLLINATIONS_API_KEY" in str(caught.value)
+    assert waits == []
+
+
+def _refusals():
+    for path in sorted((ROOT / "recordings" / "faults").glob("*.yaml")):
+        _requests, responses = deserialize(path.read_text(encoding="utf-8"), yamlserializer)
+        for response in responses:
+            if response["status"]["code"] >= 400:
+                yield path.stem, response
+
+
+def test_every_refusal_is_pollinations_json_envelope():
+    seen = set()
+    for name, response in _refusals():
+        status = response["status"]["code"]
+        assert response["headers"]["content-type"][0].startswith("application/json"), name
+        body = json.loads(response["body"]["string"])
+        assert body["status"] == status and body["success"] is False, name
+        assert set(body["error"]) == {"code", "message"} and body["error"]["code"].isupper(), name
+        seen.add(status)
+    assert {401, 402, 403, 429, 500, 502, 503} <= seen
+
+
+def test_fault_texts_have_a_source():
+    texts = {name: json.loads(response["body"]["string"])["error"]["message"] for name, response in _refusals()}
+    assert not any("15 s" in text or "anonymous users" in text for text in texts.values())  # no source for these
+    assert texts["payment-required-402"] == "Insufficient pollen balance or API key budget exhausted"
+    assert "required tier: seed" in texts["tier-required-402"]  # the legacy text came with a 402, not a 403
+    assert "tier" not in texts["forbidden-403"]

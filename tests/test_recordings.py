@@ -105,3 +105,136 @@ def test_no_committed_recording_or_notebook_holds_a_key_like_string():
 def test_every_recording_is_small():
     for path in (ROOT / "recordings").glob("*.yaml"):
         assert path.stat().st_size < 512 * 1024, path.name
+
+
+# -- what every recording must satisfy, stand-in or live -------------------------------------------------------
+
+
+def _entries(version="8.8.6"):
+    from vcr.serialize import deserialize
+    from vcr.serializers import yamlserializer
+
+    path = cassettes.cassette_path(version)
+    return list(zip(*deserialize(path.read_text(encoding="utf-8"), yamlserializer), strict=True))
+
+
+def _json(response):
+    return json.loads(response["body"]["string"])
+
+
+def _body(request):
+    return json.loads(request.body) if request.body and str(request.body).startswith(("{", "b'{")) else {}
+
+
+def test_every_answer_says_where_it_came_from_and_each_request_is_there_once():
+    for version in ("8.8.6", "0.5.2.2"):
+        entries = _entries(version)
+        for request, response in entries:
+            provenance = response["headers"][scrub.PROVENANCE_HEADER][0]
+            assert provenance.startswith(("stand-in", "recorded live")), provenance
+            assert response["status"]["code"] < 400, cassettes.describe_request(request)  # never a refusal
+        keys = [(q.method, q.uri, q.body) for q, _ in entries]
+        assert len(keys) == len(set(keys))
+
+
+def test_the_speech_answers_hold_audio_and_say_what_it_says():
+    import io
+
+    import soundfile as sf
+
+    speech = [(q, a) for q, a in _entries() if "audio" in _body(q).get("modalities", [])]
+    assert speech
+    for request, response in speech:
+        answer = _json(response)
+        audio = answer["choices"][0]["message"]["audio"]
+        data = base64.b64decode(audio["data"])
+        if _body(request)["audio"]["format"] in ("mp3", "wav"):
+            info = sf.info(io.BytesIO(data))
+            assert 0.3 < info.duration < 30, cassettes.describe_request(request)
+        assert isinstance(audio["transcript"], str) and audio["transcript"].strip()
+        assert isinstance(answer["model"], str) and isinstance(answer.get("usage", {}).get("total_tokens", 0), int)
+
+
+def test_the_model_list_offers_speech_in_every_voice_the_recordings_use():
+    """g4f only asks for audio when the list shows it, so this holds for any answer that works."""
+    (listing,) = [a for q, a in _entries() if q.uri == "https://pollinations.g4f.space/v1/models"]
+    models = _json(listing)
+    models = models if isinstance(models, list) else models["data"]
+    (audio_model,) = [m for m in models if (m.get("name") or m.get("id")) == "openai-audio"]
+    assert "audio" in audio_model["output_modalities"]
+    spoken = {_body(q)["audio"]["voice"] for q, _ in _entries() if "audio" in _body(q).get("modalities", [])}
+    assert spoken and spoken <= set(audio_model["voices"])
+
+
+def test_transcriptions_answer_with_text():
+    answers = [a for q, a in _entries() if q.uri.endswith("/v1/audio/transcriptions")]
+    assert answers
+    for response in answers:
+        text = _json(response)["text"]
+        assert isinstance(text, str) and text.strip()
+
+
+def test_stand_in_values_a_notebook_may_print_say_so():
+    for _request, response in _entries():
+        if "stand-in" not in response["headers"][scrub.PROVENANCE_HEADER][0]:
+            continue
+        with_id = response["body"]["string"].startswith(b'{"id"')
+        if with_id:
+            answer = _json(response)
+            assert "standin" in answer["id"] and answer["system_fingerprint"] == "fp_standin"
+            audio = answer["choices"][0]["message"].get("audio")
+            assert audio is None or "standin" in audio["id"]
+
+
+# -- make standins keeps what record mode stored ---------------------------------------------------------------
+
+
+LIVE_MODELS = b'[{"name": "openai-audio", "output_modalities": ["audio"], "voices": ["alloy"]}]'
+
+
+def test_the_builder_keeps_live_answers(tmp_path):
+    """A live answer (here an invented /v1/models answer) survives a rebuild byte for byte; the rest is rebuilt."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+    from importlib.metadata import version
+
+    import pytest
+    from vcr.serialize import deserialize, serialize
+    from vcr.serializers import yamlserializer
+
+    if not version("g4f").startswith("8."):
+        pytest.skip("the builder runs with g4f 8.8.6's environment")
+    shutil.copytree(ROOT / "recordings", tmp_path / "recordings")
+    path = tmp_path / "recordings" / "g4f-8.8.6.yaml"
+    requests, responses = deserialize(path.read_text(encoding="utf-8"), yamlserializer)
+    (index,) = [i for i, q in enumerate(requests) if q.uri == "https://pollinations.g4f.space/v1/models"]
+    live = {
+        "status": {"code": 200, "message": "OK"},
+        "headers": {
+            "Content-Type": ["application/json"],
+            scrub.PROVENANCE_HEADER: ["recorded live by helpers record mode on 2026-11-20"],
+        },
+        "body": {"string": LIVE_MODELS},
+    }
+    cassette = {"requests": [requests[index]], "responses": [live]}
+    path.write_text(serialize(cassette, yamlserializer), encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "build_standins.py"), "--only", "transcribe-chat"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "G4F_TUTORIAL_ROOT": str(tmp_path)},
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "keeping 1 live answers" in result.stdout
+    requests, responses = deserialize(path.read_text(encoding="utf-8"), yamlserializer)
+    models = [a for q, a in zip(requests, responses, strict=True) if q.uri == requests[0].uri]
+    assert len(models) == 1  # not doubled by a stand-in
+    body = models[0]["body"]["string"]
+    assert (body.encode() if isinstance(body, str) else body) == LIVE_MODELS
+    assert models[0]["headers"] == live["headers"]  # kept, unchanged
+    assert any(q.uri.endswith("/v1/chat/completions") for q in requests)  # the scenario's other answers were built
+    shapes = json.loads((tmp_path / "recordings" / "stand-in-shapes.json").read_text(encoding="utf-8"))
+    assert "GET https://pollinations.g4f.space/v1/models" in shapes["8.8.6"]  # the counterpart, for the contract

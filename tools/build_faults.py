@@ -4,9 +4,9 @@ Each file holds the model lists and the documented speech request (copied
 from recordings/g4f-<version>.yaml) answered by a sequence of faults, plus
 the fallback provider's speech answer, played
 once each and in order by ``helpers.faults.simulated(name)``. Like the other
-recordings they are stand-ins built offline; the error bodies follow the
-shapes Pollinations and OpenAI-style APIs send (JSON ``error`` objects, HTML
-gateway pages). Network faults (reset, timeout, delay) are answers carrying
+recordings they are stand-ins built offline; every error body is Pollinations'
+JSON envelope ``{"status": N, "success": false, "error": {"code", "message"}}``
+(a 502 too). Network faults (reset, timeout, delay) are answers carrying
 an ``x-tutorial-fault`` header that helpers._replay.transport turns into the real
 exception at the point it would happen.
 
@@ -50,52 +50,43 @@ def fault(kind: str) -> dict:
     return answer(200, "OK", "", **{FAULT_HEADER: kind})
 
 
-def error(code: int, message: str, kind: str) -> dict:
-    return {"error": {"message": message, "type": kind, "code": code}}
+def envelope(status: int, code: str, message: str) -> dict:
+    """Pollinations' error body: ``{"status", "success": false, "error": {"code", "message"}}``."""
+    return {"status": status, "success": False, "error": {"code": code, "message": message}}
 
 
-UNAUTHORIZED = answer(
-    401,
-    "Unauthorized",
-    error(401, "Authentication required. Get an API key at https://enter.pollinations.ai", "unauthorized"),
+def refusal(status: int, reason: str, code: str, message: str, **headers: str) -> dict:
+    return answer(status, reason, envelope(status, code, message), **headers)
+
+
+# Messages: the sourced ones where a source exists (see ../shared/notes/live-services-2026.md), else the reason
+# phrase; codes as the notes and tests/fake_pollinations.py spell them.
+UNAUTHORIZED = refusal(
+    401, "Unauthorized", "UNAUTHORIZED", "A valid API key is required. Get one at https://enter.pollinations.ai"
 )
-FORBIDDEN = answer(
-    403,
-    "Forbidden",
-    {
-        "error": "Forbidden",
-        "message": "Model not found or tier not high enough. Your tier: anonymous, required tier: seed.",
-        "status": 403,
-    },
+PAYMENT_REQUIRED = refusal(
+    402, "Payment Required", "PAYMENT_REQUIRED", "Insufficient pollen balance or API key budget exhausted"
 )
-NOT_FOUND = answer(404, "Not Found", error(404, "Model 'openai-audio' not found", "not_found"))
-RATE_LIMITED = answer(
-    429,
-    "Too Many Requests",
-    error(429, "Rate limit exceeded: 1 request per 15 seconds for anonymous users", "rate_limit"),
+TIER_REQUIRED = refusal(  # the legacy text.pollinations.ai refusal, which came with a 402
+    402,
+    "Payment Required",
+    "PAYMENT_REQUIRED",
+    "Model not found or tier not high enough. Your tier: anonymous, required tier: seed.",
 )
-RATE_LIMITED_RETRY_AFTER = answer(
-    429,
-    "Too Many Requests",
-    error(429, "Rate limit exceeded: 1 request per 15 seconds for anonymous users", "rate_limit"),
-    Retry_After="2",
+FORBIDDEN = refusal(403, "Forbidden", "FORBIDDEN", "Forbidden")
+NOT_FOUND = refusal(404, "Not Found", "NOT_FOUND", "Model 'openai-audio' not found")
+RATE_LIMITED = refusal(429, "Too Many Requests", "TOO_MANY_REQUESTS", "Rate limit exceeded")
+RATE_LIMITED_RETRY_AFTER = refusal(
+    429, "Too Many Requests", "TOO_MANY_REQUESTS", "Rate limit exceeded", Retry_After="2"
 )
-SERVER_ERROR = answer(500, "Internal Server Error", error(500, "Internal server error", "server_error"))
-BAD_GATEWAY = answer(
-    502,
-    "Bad Gateway",
-    "<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>",
-    "text/html",
-)
-UNAVAILABLE = answer(
-    503,
-    "Service Unavailable",
-    error(503, "Service temporarily unavailable, please retry", "unavailable"),
-    Retry_After="3",
-)
+SERVER_ERROR = refusal(500, "Internal Server Error", "INTERNAL_ERROR", "Internal server error")
+BAD_GATEWAY = refusal(502, "Bad Gateway", "BAD_GATEWAY", "Bad gateway")  # JSON, as Pollinations sends it
+UNAVAILABLE = refusal(503, "Service Unavailable", "SERVICE_UNAVAILABLE", "Service unavailable", Retry_After="3")
 
 SCENARIOS = {
     "unauthorized-401": [UNAUTHORIZED],
+    "payment-required-402": [PAYMENT_REQUIRED],
+    "tier-required-402": [TIER_REQUIRED],
     "forbidden-403": [FORBIDDEN],
     "model-not-found-404": [NOT_FOUND],
     "rate-limit-retry-after-then-ok": [RATE_LIMITED_RETRY_AFTER, "OK"],

@@ -34,7 +34,7 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 from vcr.request import Request
-from vcr.serialize import serialize
+from vcr.serialize import deserialize, serialize
 from vcr.serializers import yamlserializer
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -43,7 +43,7 @@ sys.path.insert(0, str(ROOT / "tools"))
 
 from standin_scenarios import DOCUMENTED_SCENARIOS, SCENARIOS  # noqa: E402
 
-from helpers._replay import cassettes, scrub  # noqa: E402
+from helpers._replay import cassettes, paths, scrub  # noqa: E402
 
 PROVENANCE = "stand-in built offline by tools/build_standins.py, not a live recording"
 SAMPLE = ROOT / "notebooks" / "audio.wav"
@@ -127,7 +127,10 @@ IMAGE_MODELS = [
         "aliases": [],
     },
 ]
-VOICE_NAMES = ["alloy", "echo", "fable", "onyx", "nova", "shimmer", "ash", "ballad", "coral", "sage", "verse"]
+# openai-audio's voices in the order Pollinations' model registry lists them (2026: amuch and dan are new)
+VOICE_NAMES = ["alloy", "echo", "fable", "onyx", "nova", "shimmer", "coral", "verse", "ballad", "ash", "sage"]
+VOICE_NAMES += ["amuch", "dan"]
+MODEL = "gpt-audio-mini-2025-12-15"  # what openai-audio runs on since Dec 2025 (Pollinations' registry)
 TEXT_MODELS = [
     {
         "name": "openai",
@@ -147,31 +150,24 @@ TEXT_MODELS = [
     },
     {
         "name": "openai-audio",
-        "description": "OpenAI GPT-4o Mini Audio Preview",
+        "description": "OpenAI GPT Audio Mini",
         "input_modalities": ["text", "image", "audio"],
         "output_modalities": ["audio", "text"],
-        "aliases": ["gpt-4o-mini-audio-preview"],
+        "aliases": ["gpt-audio-mini"],
         "voices": VOICE_NAMES,
         "tools": True,
     },
 ]
-AUDIO_MODELS = [
+AUDIO_MODELS = [  # gen.pollinations.ai/audio/models: namespaced names since 2026 (g4f only reads name and voices)
     {
-        "name": "openai-audio",
-        "description": "GPT-4o Mini Audio",
-        "voices": VOICE_NAMES,
-        "input_modalities": ["text", "audio"],
-        "output_modalities": ["audio", "text"],
-    },
-    {
-        "name": "elevenlabs",
+        "name": "elevenlabs/eleven-v3",
         "description": "ElevenLabs v3",
-        "voices": ["rachel", "adam", "bella"],
+        "voices": VOICE_NAMES,
         "input_modalities": ["text"],
         "output_modalities": ["audio"],
     },
     {
-        "name": "whisper",
+        "name": "openai/whisper-large-v3",
         "description": "Whisper Large V3",
         "input_modalities": ["audio"],
         "output_modalities": ["text"],
@@ -200,11 +196,12 @@ def text_response(body: bytes | str, content_type: str) -> dict:
 
 
 def chat_completion(request_id: str, message: dict, usage: dict) -> dict:
+    """The model name is the real one; ids and the fingerprint say "standin" where a learner may print them."""
     return {
-        "id": f"chatcmpl-{request_id[:24]}",
+        "id": f"chatcmpl-standin-{request_id[:16]}",
         "object": "chat.completion",
         "created": CREATED,
-        "model": "gpt-4o-mini-audio-preview-2024-12-17",
+        "model": MODEL,
         "choices": [{"index": 0, "message": message, "logprobs": None, "finish_reason": "stop"}],
         "usage": usage,
         "system_fingerprint": "fp_standin",
@@ -216,6 +213,7 @@ class Answers:
 
     def __init__(self, g4f_version: str) -> None:
         self.g4f_version = g4f_version
+        self.shape_only = False  # building the counterpart of a live answer: any text will do
         self.last_join: dict = {}
         self.transcripts = {hashlib.sha256(SAMPLE.read_bytes()).hexdigest(): SAMPLE_TRANSCRIPT}
 
@@ -223,6 +221,8 @@ class Answers:
         for digest, transcript in self.transcripts.items():
             if digest in text:
                 return transcript
+        if self.shape_only:
+            return "(a clip recorded live)"
         raise KeyError(f"no known transcript for audio in: {text[:300]}")
 
     def speech(self, request_id: str, body: dict) -> dict:
@@ -239,7 +239,7 @@ class Answers:
             "refusal": None,
             "annotations": [],
             "audio": {
-                "id": f"audio_{request_id[:24]}",
+                "id": f"audio_standin_{request_id[:16]}",
                 "data": base64.b64encode(data).decode(),
                 "expires_at": CREATED + 3600,
                 "transcript": text,
@@ -360,7 +360,9 @@ class Answers:
         if url.startswith(GRADIO):
             return self.gradio(url, body)
         if url == "https://pollinations.g4f.space/v1/models":
-            return json_response({"object": "list", "data": TEXT_MODELS})
+            # The proxy's real answer is unknown: this is gen.pollinations.ai's documented /text/models shape
+            # (a bare list with name, output_modalities, voices), which g4f accepts (recordings/README.md).
+            return json_response(TEXT_MODELS)
         if url == "https://gen.pollinations.ai/audio/models":
             return json_response(AUDIO_MODELS)
         if url == "https://gen.pollinations.ai/v1/audio/speech":
@@ -402,10 +404,54 @@ def run_scenario(name: str, python: str) -> list[dict]:
     return [json.loads(line) for line in lines]
 
 
+LIVE = "recorded live"  # how scrub.scrub_response labels what record mode stored
+
+
+def live_entries(path: Path) -> list[tuple[Request, dict]]:
+    """The entries of an existing recordings file that record mode stored live: the builder keeps them."""
+    if not path.exists():
+        return []
+    requests, responses = deserialize(path.read_text(encoding="utf-8"), yamlserializer)
+    return [
+        (request, response)
+        for request, response in zip(requests, responses, strict=True)
+        if (response.get("headers", {}).get(scrub.PROVENANCE_HEADER) or [""])[0].startswith(LIVE)
+    ]
+
+
+def learn_live_transcripts(answers: Answers, kept: list[tuple[Request, dict]]) -> None:
+    """A live speech answer says what its audio says: later stand-in transcriptions of that clip use it."""
+    for _request, response in kept:
+        body = response.get("body", {}).get("string", b"")
+        try:
+            audio = json.loads(body)["choices"][0]["message"]["audio"]
+            answers.transcripts[hashlib.sha256(base64.b64decode(audio["data"])).hexdigest()] = audio["transcript"]
+        except (ValueError, KeyError, IndexError, TypeError):
+            continue
+
+
+def write_shapes(g4f_version: str, made: list[tuple[Request, dict]]) -> Path:
+    """recordings/stand-in-shapes.json: per route, the shape of the stand-in answer (``python -m helpers contract``)."""
+    from helpers import contract
+
+    shapes: dict[str, object] = {}
+    for request, response in made:
+        route = contract.route(request)
+        shape = contract.answer_shape(response)
+        shapes[route] = contract.merge(shapes[route], shape) if route in shapes else shape
+    target = contract.shapes_path()
+    everything = json.loads(target.read_text(encoding="utf-8")) if target.exists() else {}
+    everything[g4f_version] = shapes
+    target.write_text(json.dumps(everything, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    return target
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--python", default=sys.executable, help="the interpreter whose g4f to record for")
-    python = str(Path(parser.parse_args().python).absolute())
+    parser.add_argument("--only", action="append", metavar="SCENARIO", help="build only these scenarios")
+    arguments = parser.parse_args()
+    python = str(Path(arguments.python).absolute())
     g4f_version = subprocess.run(
         [python, "-c", "from importlib.metadata import version; print(version('g4f'))"],
         capture_output=True,
@@ -413,9 +459,15 @@ def main() -> None:
         check=True,
     ).stdout.strip()
     scenarios = SCENARIOS if g4f_version.startswith("8.") else DOCUMENTED_SCENARIOS
+    if arguments.only:
+        scenarios = {name: scenarios[name] for name in arguments.only}
     path = cassettes.cassette_path(g4f_version)
     answers = Answers(g4f_version)
-    interactions: list[tuple[Request, dict]] = []
+    kept = live_entries(path)  # never overwrite what an instructor recorded live: replay answers with it
+    learn_live_transcripts(answers, kept)
+    interactions: list[tuple[Request, dict]] = list(kept)
+    if kept:
+        print(f"keeping {len(kept)} live answers from {paths.relative(path)}")
 
     def save() -> None:
         cassette = {"requests": [r for r, _ in interactions], "responses": [a for _, a in interactions]}
@@ -439,7 +491,18 @@ def main() -> None:
             save()
         else:
             raise SystemExit(f"{name}: still unanswered requests after 10 rounds")
-    print(f"wrote {len(interactions)} stand-in answers to {path.relative_to(ROOT)} ({path.stat().st_size // 1024} KiB)")
+    made = interactions[len(kept) :]
+    answers.shape_only = True
+    for request, _live in kept:  # the stand-in each live answer replaced, for its shape only (not stored)
+        try:
+            made.append((request, answers.answer(request)))
+        except (SystemExit, KeyError, StopIteration) as error:
+            print(f"no stand-in shape for the live answer to {cassettes.describe_request(request)}: {error}")
+    shapes = write_shapes(g4f_version, made)
+    print(
+        f"wrote {len(interactions) - len(kept)} stand-in answers to {paths.relative(path)} "
+        f"({path.stat().st_size // 1024} KiB); their shapes to {paths.relative(shapes)}"
+    )
 
 
 if __name__ == "__main__":
