@@ -54,7 +54,7 @@ def check_speech_request(text: Any, voice: str, audio_format: str) -> str:
     return text.strip()
 
 
-EXTENSION_FORMATS = {"mp3": "mp3", "wav": "wav", "flac": "flac", "opus": "opus", "ogg": "opus", "aac": "aac"}
+EXTENSION_FORMATS = {"mp3": "mp3", "wav": "wav", "flac": "flac", "opus": "opus", "ogg": "opus"}
 """File extensions that say which format the file holds (others, e.g. .pcm or none, say nothing)."""
 
 
