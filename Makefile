@@ -135,3 +135,9 @@ $(CI_TOOLS_STAMP): requirements-ci-tools.txt $(STAMP)
 
 .PHONY: ci-tools
 ci-tools: $(CI_TOOLS_STAMP)
+
+## What learners open: the exercise versions (solutions removed, notebooks/exercises/) in JupyterLab.
+## `make lab` opens the solution notebooks, for the instructor. Binder: the README's exercises badge.
+.PHONY: lab-exercises
+lab-exercises: $(STAMP) $(DOC_STAMP)
+	$(BIN)/jupyter lab notebooks/exercises/00_start_here.ipynb

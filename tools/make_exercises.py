@@ -3,15 +3,22 @@
 In each notebook of notebooks/ (the solution versions), the code cells tagged
 ``solution`` hold the answer to its exercise. The exercise version is the
 same notebook with those cells replaced by a placeholder and every output
-cleared, ready to hand out. Links to the files the notebooks read are made
-next to them, so the exercise versions run from their own folder.
+cleared, ready to hand out. Links to files that are not copied next to the
+exercise versions point one folder up, so the exercise versions run from their own folder.
 
-Usage: python tools/make_exercises.py [--check]   (--check: fail if they are out of date)
+Each exercise's markdown ends with the output to check against, folded away in
+``<details><summary>Expected output ...`` so a learner predicts before looking. That block
+is copied from the solution cell's stored output (what it printed), so it cannot drift from the
+solution: this tool writes it into the notebooks of notebooks/ first (``make notebooks`` runs it
+after executing them), then makes the exercise versions from them.
+
+Usage: python tools/make_exercises.py [--check]   (--check: fail if anything is out of date; writes nothing)
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import re
 import shutil
 import sys
@@ -24,6 +31,7 @@ SOURCE = ROOT / "notebooks"
 TARGET = SOURCE / "exercises"
 SHARED_FILES = ["audio.wav", "audio_module.py"]
 PLACEHOLDER = "# Your code here: see the exercise above.\n"
+EXPECTED = re.compile(r"(<details><summary>Expected output[^\n]*\n\n```text\n)(.*?)(```\n)", re.DOTALL)
 
 
 LINK = re.compile(r"\]\((?!https?:|mailto:|#|\.\./|/)([^)\s#]+)(#[^)\s]*)?\)")
@@ -36,6 +44,22 @@ def _from_exercises(match: re.Match) -> str:
     if (SOURCE / target).exists() and not in_exercises:
         return f"](../{target}{anchor})"
     return match.group(0)
+
+
+def printed(cell: nbformat.NotebookNode) -> str:
+    """What a code cell printed (its stored stdout), which is what a learner compares their own run with."""
+    text = "".join(o.get("text", "") for o in cell.get("outputs", []) if o.get("name") == "stdout")
+    return text if text.endswith("\n") or not text else text + "\n"
+
+
+def with_expected_output(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """The notebook with each exercise's expected-output block copied from its solution cell's output."""
+    result = nbformat.from_dict(notebook)
+    for before, cell in itertools.pairwise(result.cells):
+        if "solution" in cell.metadata.get("tags", []) and before.cell_type == "markdown":
+            output = printed(cell)
+            before.source = EXPECTED.sub(lambda m, out=output: m.group(1) + out + m.group(3), before.source)
+    return result
 
 
 def exercise_version(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
@@ -55,15 +79,24 @@ def exercise_version(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return result
 
 
-def expected() -> dict[str, str]:
-    """File name -> text of every exercise notebook the solutions imply."""
+def solutions() -> dict[Path, str]:
+    """Path -> text of every solution notebook, with its expected-output blocks up to date."""
     files = {}
     for path in sorted(SOURCE.glob("[0-9][0-9]_*.ipynb")):
         notebook = nbformat.read(path, as_version=4)
         if not any("solution" in c.metadata.get("tags", []) for c in notebook.cells):
             raise SystemExit(f"{path.name} has no cell tagged 'solution': every notebook ends with an exercise")
-        files[path.name] = nbformat.writes(exercise_version(notebook)) + "\n"
+        files[path] = nbformat.writes(with_expected_output(notebook)) + "\n"
     return files
+
+
+def expected(solved: dict[Path, str] | None = None) -> dict[str, str]:
+    """File name -> text of every exercise notebook the solutions imply."""
+    solved = solutions() if solved is None else solved
+    return {
+        path.name: nbformat.writes(exercise_version(nbformat.reads(text, as_version=4))) + "\n"
+        for path, text in solved.items()
+    }
 
 
 def _same_copy(source: Path, copy: Path) -> bool:
@@ -73,9 +106,11 @@ def _same_copy(source: Path, copy: Path) -> bool:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--check", action="store_true", help="fail if the exercise versions are out of date")
-    files = expected()
+    solved = solutions()
+    files = expected(solved)
     if parser.parse_args().check:
-        stale = [
+        stale = [f"{path.name} (its expected output)" for path, text in solved.items() if path.read_text() != text]
+        stale += [
             name for name, text in files.items() if not (TARGET / name).exists() or (TARGET / name).read_text() != text
         ]
         stale += [name for name in SHARED_FILES if not _same_copy(SOURCE / name, TARGET / name)]
@@ -84,6 +119,9 @@ def main() -> int:
             print(f"out of date: {stale}, not from a notebook: {extra}. Run: python tools/make_exercises.py")
             return 1
         return 0
+    for path, text in solved.items():
+        if path.read_text() != text:
+            path.write_text(text)
     TARGET.mkdir(exist_ok=True)
     for name, text in files.items():
         (TARGET / name).write_text(text)
