@@ -37,7 +37,21 @@ import soundfile as sf
 from aiohttp import web
 
 HOSTS = ("gen.pollinations.ai", "pollinations.g4f.space", "image.pollinations.ai", "g4f.space")
-VOICES = ["alloy", "ash", "ballad", "coral", "echo", "fable", "nova", "onyx", "sage", "shimmer", "verse", "amuch", "dan"]
+VOICES = [
+    "alloy",
+    "ash",
+    "ballad",
+    "coral",
+    "echo",
+    "fable",
+    "nova",
+    "onyx",
+    "sage",
+    "shimmer",
+    "verse",
+    "amuch",
+    "dan",
+]
 CODES = {
     400: "BAD_REQUEST",
     401: "UNAUTHORIZED",
@@ -167,7 +181,9 @@ class FakePollinations:
         if route == "image-models":
             return web.json_response([])
         if route == "audio-models":
-            return web.json_response([{"name": "elevenlabs/eleven-v3", "voices": VOICES}, {"name": "openai/whisper-large-v3"}])
+            return web.json_response(
+                [{"name": "elevenlabs/eleven-v3", "voices": VOICES}, {"name": "openai/whisper-large-v3"}]
+            )
         if route == "balance":
             return web.json_response({"balance": self.balance})
         if route == "speech":

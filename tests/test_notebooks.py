@@ -186,17 +186,7 @@ def test_make_lab_exercises_opens_the_exercise_version_of_00():
 
 @pytest.mark.parametrize(
     "path",
-    [
-        pytest.param(
-            p,
-            marks=pytest.mark.xfail(
-                strict=True, reason="its README row is added when the exercises branch is merged; then drop this"
-            ),
-        )
-        if p == TAKE_HOME
-        else p
-        for p in NOTEBOOKS
-    ],
+    NOTEBOOKS,
     ids=lambda p: p.name,
 )
 def test_readme_lists_every_notebook(path):
