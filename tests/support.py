@@ -63,3 +63,35 @@ def nbval_command(paths: list[Path]) -> list[str]:
         sanitize,
         *map(str, paths),
     ]
+
+
+def says(heard: str, expected: str) -> bool:
+    """``expected``'s words appear in ``heard``, in order (numbers spelled out, case and punctuation ignored).
+
+    True for the stand-ins' word-for-word transcripts and for a live model that answers around the words
+    ("The audio says: go forward 10 meters."), so tests hold after a real re-recording too.
+    """
+    from helpers.wer import words
+
+    remaining = iter(words(heard))
+    return all(word in remaining for word in words(expected))
+
+
+def labelled_honestly(found) -> bool:
+    """Every recording says where it came from, and the summary the mode line prints counts them right."""
+    from helpers._replay import cassettes
+
+    stand_ins = sum("stand-in" in r.provenance for r in found)
+    live = sum(r.provenance.startswith("recorded live") for r in found)
+    return (
+        bool(found)
+        and stand_ins + live == len(found)
+        and cassettes.provenance_summary(found)
+        == (
+            "stand-in recordings built offline"
+            if not live
+            else "live recordings"
+            if not stand_ins
+            else f"recordings ({live} live, {stand_ins} stand-in)"
+        )
+    )

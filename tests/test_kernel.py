@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 
 import nbformat
 from nbclient import NotebookClient
-from support import SAMPLE
+from support import SAMPLE, says
 
 CELLS = [
     "import helpers\nhelpers.start()",
@@ -29,6 +30,6 @@ def test_a_notebook_replays_in_a_real_kernel(tmp_path):
         for output in cell.outputs
     ]
     assert texts[0].startswith("Mode: replay.")
-    assert "“Good day to the world!”" in texts[1] and "alloy.mp3: 1.2 s, MP3" in texts[1]
-    assert texts[2].strip() == "Go forward ten meters."
+    assert re.search(r"alloy\.mp3: \d+\.\d s, MP3", texts[1]) and says(texts[1], "good day")
+    assert says(texts[2], "go forward ten meters")
     assert (tmp_path / "alloy.mp3").stat().st_size > 1000

@@ -5,10 +5,10 @@ from __future__ import annotations
 import subprocess
 
 import pytest
-from support import ROOT, python
+from support import ROOT, python, says
 
 import helpers
-from helpers._replay import netguard
+from helpers._replay import cassettes, netguard
 
 
 def test_default_is_replay_with_one_visible_line(workdir, monkeypatch, capsys):
@@ -16,7 +16,7 @@ def test_default_is_replay_with_one_visible_line(workdir, monkeypatch, capsys):
     helpers.start()
     out = capsys.readouterr().out
     assert out.count("\n") == 1 and out.startswith("Mode: replay.")
-    assert "stand-in recordings" in out and "recordings/g4f-8.8.6.yaml" in out
+    assert cassettes.provenance_summary(cassettes.load_recordings()) in out and "recordings/g4f-8.8.6.yaml" in out
     assert helpers.current_mode() is helpers.constants.Mode.REPLAY
 
 
@@ -80,7 +80,7 @@ def test_running_the_documented_calls_leaves_git_clean():
     )
     result = python(code, ROOT / "notebooks", {"PYTHONPATH": str(ROOT / "tests")})
     assert result.returncode == 0, result.stderr
-    assert "Go forward ten meters." in result.stdout
+    assert says(result.stdout, "go forward ten meters")
     after = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain"], capture_output=True, text=True).stdout
     assert after == before
     # .gitignore would hide these; g4f must not have written them next to the notebooks at all
