@@ -200,10 +200,12 @@ def check() -> int:
     if failures:
         print("The Russian edition is out of step with the English one:")
         print("\n".join(f"  - {line}" for line in failures))
-        print(
-            "Fix: re-translate the cells listed (python tools/make_russian.py --stale shows their English), "
-            "record it (--stamp NOTEBOOK CELL_ID), then regenerate: python tools/make_russian.py"
-        )
+        if stale:
+            print(
+                "Re-translate the cells listed in translations/ru/ (python tools/make_russian.py --stale shows "
+                "their English), then record it: python tools/make_russian.py --stamp NOTEBOOK CELL_ID"
+            )
+        print("Regenerate the Russian edition: python tools/make_russian.py (make notebooks does it too)")
         return 1
     return 0
 
@@ -277,13 +279,13 @@ def write() -> int:
     return 0
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     group = parser.add_mutually_exclusive_group()
     group.add_argument("--check", action="store_true", help="fail if the Russian edition is out of date")
     group.add_argument("--stale", action="store_true", help="list the cells to (re-)translate")
     group.add_argument("--stamp", nargs="+", metavar=("NOTEBOOK", "CELL_ID"), help="record English hashes")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     if args.check:
         return check()
     if args.stale:
