@@ -56,7 +56,8 @@ offline: $(OFFLINE_STAMP)
 lab: $(STAMP) $(DOC_STAMP)
 	$(BIN)/jupyter lab notebooks/00_start_here.ipynb
 
-## Unit tests, every notebook under nbval against the recordings (both environments), then every notebook
+## Unit tests, every notebook under nbval against the recordings (both environments; of the Russian edition, the
+## sample in tests/nbval_config/rules.py, all of it in make test-ru), then every notebook
 ## run in JupyterLab in headless Chromium (when /usr/bin/chromium is there; always under CI=true). No network.
 test: $(DEV_STAMP) $(DOC_STAMP) hub ci-tools
 	G4F_TUTORIAL_MODE=replay $(BIN)/python -m pytest tests notebooks --ignore=tests/browser \
@@ -71,6 +72,7 @@ notebooks: $(STAMP) $(DOC_STAMP)
 	cd notebooks && G4F_TUTORIAL_MODE=replay ../$(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.record_timing=False --ExecutePreprocessor.store_widget_state=False --log-level=ERROR 0*.ipynb
 	cd notebooks/documented && G4F_TUTORIAL_MODE=replay ../../$(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.record_timing=False --ExecutePreprocessor.store_widget_state=False --log-level=ERROR *.ipynb
 	$(BIN)/python tools/make_exercises.py
+	$(BIN)/python tools/make_russian.py
 
 ## Benchmarks: every figure beside its floor, measured in the same run; writes artifacts/bench.json and
 ## artifacts/bench.md (the README's performance table; also `python bench/run.py --readme-table`).
@@ -90,6 +92,7 @@ record: $(STAMP) $(DOC_STAMP)
 ## Regenerate notebooks/exercises/ from the solution cells of the notebooks.
 exercises: $(STAMP)
 	$(BIN)/python tools/make_exercises.py
+	$(BIN)/python tools/make_russian.py
 
 ## Rebuild the stand-in recordings (needs tools/requirements-standins.txt and Debian's flite).
 standins: $(STAMP) $(DOC_STAMP)
@@ -141,3 +144,11 @@ ci-tools: $(CI_TOOLS_STAMP)
 .PHONY: lab-exercises
 lab-exercises: $(STAMP) $(DOC_STAMP)
 	$(BIN)/jupyter lab notebooks/exercises/00_start_here.ipynb
+
+## The Russian edition (notebooks/ru/) under nbval, all of it, in both environments (make test runs a sample of it).
+.PHONY: test-ru
+test-ru: $(DEV_STAMP) $(DOC_STAMP)
+	$(BIN)/python tools/make_russian.py --check
+	G4F_TUTORIAL_MODE=replay $(BIN)/python -m pytest tests/test_russian.py notebooks/ru \
+		--ignore=notebooks/ru/documented --russian=all $(NBVAL)
+	G4F_TUTORIAL_MODE=replay $(DOC_BIN)/python -m pytest notebooks/ru/documented --russian=all $(NBVAL)

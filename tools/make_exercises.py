@@ -34,14 +34,14 @@ PLACEHOLDER = "# Your code here: see the exercise above.\n"
 EXPECTED = re.compile(r"(<details><summary>Expected output[^\n]*\n\n```text\n)(.*?)(```\n)", re.DOTALL)
 
 
-LINK = re.compile(r"\]\((?!https?:|mailto:|#|\.\./|/)([^)\s#]+)(#[^)\s]*)?\)")
+LINK = re.compile(r"\]\((?!https?:|mailto:|#|/)([^)\s#]+)(#[^)\s]*)?\)")
 
 
-def _from_exercises(match: re.Match) -> str:
-    """A link relative to notebooks/ that does not exist in notebooks/exercises/ points one folder up."""
+def _from_exercises(match: re.Match, source: Path = SOURCE) -> str:
+    """A link relative to the notebooks' folder that does not exist in its exercises/ points one folder up."""
     target, anchor = match.group(1), match.group(2) or ""
-    in_exercises = target in SHARED_FILES or (SOURCE / target).match("[0-9][0-9]_*.ipynb") and "/" not in target
-    if (SOURCE / target).exists() and not in_exercises:
+    in_exercises = target in SHARED_FILES or (source / target).match("[0-9][0-9]_*.ipynb") and "/" not in target
+    if (source / target).exists() and not in_exercises:
         return f"](../{target}{anchor})"
     return match.group(0)
 
@@ -62,13 +62,13 @@ def with_expected_output(notebook: nbformat.NotebookNode) -> nbformat.NotebookNo
     return result
 
 
-def exercise_version(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """The notebook with solution cells blanked and no outputs."""
+def exercise_version(notebook: nbformat.NotebookNode, source: Path = SOURCE) -> nbformat.NotebookNode:
+    """The notebook with solution cells blanked and no outputs (source: the folder it lives in)."""
     result = nbformat.from_dict(notebook)
     result.metadata.pop("widgets", None)  # saved widget state belongs to the executed version
     for cell in result.cells:
         if cell.cell_type == "markdown":
-            cell.source = LINK.sub(_from_exercises, cell.source)
+            cell.source = LINK.sub(lambda match: _from_exercises(match, source), cell.source)
         if cell.cell_type != "code":
             continue
         if "solution" in cell.metadata.get("tags", []):

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from labserver import ARTIFACTS, NOTEBOOKS, extra_notebooks
+from nbval_config.rules import RUSSIAN_SAMPLE
 
 RUN_TIMEOUT_S = float(os.environ.get("BROWSERTEST_RUN_TIMEOUT", "120"))
 STUCK_S = float(os.environ.get("BROWSERTEST_STUCK_S", "20"))
@@ -121,6 +122,8 @@ def notebook_ids():
     kernel = Path(sys.prefix) / "share" / "jupyter" / "kernels" / "g4f-0.5.2.2"
     if documented.exists() and kernel.exists():
         names.append("documented/as_documented.ipynb")
+    # the Russian edition's sample, as nbval runs it in make test (its code is the English code)
+    names += [f"ru/{name}" for name in sorted(RUSSIAN_SAMPLE) if (NOTEBOOKS / "ru" / name).exists()]
     return names
 
 
