@@ -210,3 +210,12 @@ def test_no_tracked_symlinks_and_copies_of_the_sample_are_identical():
     sample = (ROOT / "notebooks" / "audio.wav").read_bytes()
     for copy in (ROOT / "notebooks" / "documented" / "audio.wav", ROOT / "notebooks" / "exercises" / "audio.wav"):
         assert copy.read_bytes() == sample, copy
+
+
+def test_no_notebook_relies_on_save_replacing_a_file():
+    """g4f's message.save() is os.rename, which Windows refuses when the target exists: a notebook that is
+    run twice must remove the old file first (or call a wrapper that does)."""
+    for path in TUTORIALS:
+        for text in [c["text"] for c in _cells(path) if c["cell_type"] == "code"]:
+            if "message.save(" in text:
+                assert "os.remove" in text or "unlink" in text, (path.name, text)
