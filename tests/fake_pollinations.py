@@ -36,22 +36,10 @@ import pytest
 import soundfile as sf
 from aiohttp import web
 
+from helpers import constants
+
 HOSTS = ("gen.pollinations.ai", "pollinations.g4f.space", "image.pollinations.ai", "g4f.space")
-VOICES = [
-    "alloy",
-    "ash",
-    "ballad",
-    "coral",
-    "echo",
-    "fable",
-    "nova",
-    "onyx",
-    "sage",
-    "shimmer",
-    "verse",
-    "amuch",
-    "dan",
-]
+VOICES = list(constants.VOICES)  # the voices the project knows (helpers/constants.py)
 CODES = {
     400: "BAD_REQUEST",
     401: "UNAUTHORIZED",
