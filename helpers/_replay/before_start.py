@@ -9,7 +9,8 @@ Two ways in, both lifted by ``start()``:
 - ``import helpers`` turns the refusal on (``helpers.modes`` calls
   :func:`refuse_until_started` when it is imported), so ``helpers.speak`` before
   ``start()`` is refused;
-- every IPython kernel of an environment where ``start()`` has run once loads
+- every IPython kernel of an environment set up by ``make setup`` or Binder (or where
+  ``start()`` has run once) loads
   this module as an extension at kernel start, before any cell, through
   ``<sys.prefix>/etc/ipython/ipython_kernel_config.py`` (IPython reads that
   folder for every kernel of the environment; :func:`install_kernel_config`
@@ -22,8 +23,8 @@ Trade-offs: the file lives in the environment (``.venv``, Binder's image), not i
 notebooks' folder, because IPython does not read config from a notebook's folder;
 unlike a ``.pth`` file or ``sitecustomize`` it only runs in IPython kernels, never in
 pip, the Jupyter server or scripts (``python -m helpers script.py`` calls ``start()`` first).
-The price is one write into the environment, done by ``start()``, and never over a
-kernel config file of someone else's.
+The price is one write into the environment: ``make setup`` and Binder's postBuild
+make it, and ``start()`` makes it where they did not (never over someone else's kernel config).
 """
 
 from __future__ import annotations
