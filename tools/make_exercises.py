@@ -99,8 +99,17 @@ def expected(solved: dict[Path, str] | None = None) -> dict[str, str]:
     }
 
 
-def _same_copy(source: Path, copy: Path) -> bool:
+def same_copy(source: Path, copy: Path) -> bool:
+    """``copy`` is a plain file (not a symlink) with ``source``'s bytes."""
     return copy.is_file() and not copy.is_symlink() and copy.read_bytes() == source.read_bytes()
+
+
+def copy_plain(source: Path, target: Path) -> None:
+    """Copy, never link: a Windows checkout turns a tracked symlink into a small text file."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.is_symlink():
+        target.unlink()
+    shutil.copyfile(source, target)
 
 
 def main() -> int:
@@ -113,7 +122,7 @@ def main() -> int:
         stale += [
             name for name, text in files.items() if not (TARGET / name).exists() or (TARGET / name).read_text() != text
         ]
-        stale += [name for name in SHARED_FILES if not _same_copy(SOURCE / name, TARGET / name)]
+        stale += [name for name in SHARED_FILES if not same_copy(SOURCE / name, TARGET / name)]
         extra = sorted({p.name for p in TARGET.glob("*.ipynb")} - set(files))
         if stale or extra:
             print(f"out of date: {stale}, not from a notebook: {extra}. Run: python tools/make_exercises.py")
@@ -125,11 +134,8 @@ def main() -> int:
     TARGET.mkdir(exist_ok=True)
     for name, text in files.items():
         (TARGET / name).write_text(text)
-    for shared in SHARED_FILES:  # copies, not symlinks: a Windows checkout turns a symlink into a text file
-        target = TARGET / shared
-        if target.is_symlink():
-            target.unlink()
-        shutil.copyfile(SOURCE / shared, target)
+    for shared in SHARED_FILES:
+        copy_plain(SOURCE / shared, TARGET / shared)
     print(f"wrote {len(files)} exercise notebooks to {TARGET.relative_to(ROOT)}")
     return 0
 

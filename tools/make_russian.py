@@ -30,7 +30,6 @@ import hashlib
 import os
 import posixpath
 import re
-import shutil
 import sys
 from pathlib import Path
 
@@ -149,10 +148,6 @@ def expected_exercises(notebooks: dict[Path, str]) -> dict[Path, str]:
     return files
 
 
-def _same_copy(source: Path, copy: Path) -> bool:
-    return copy.is_file() and not copy.is_symlink() and copy.read_bytes() == source.read_bytes()
-
-
 def _cells_that_differ(expected_text: str, path: Path) -> list[str]:
     want = nbformat.reads(expected_text, as_version=4).cells
     have = nbformat.read(path, as_version=4).cells
@@ -190,7 +185,7 @@ def check() -> int:
     shared = [(EN / name, RU / name) for name in COPIES]
     shared += [(EN / name, RU / "exercises" / name) for name in make_exercises.SHARED_FILES]
     for source, copy in shared:
-        if not _same_copy(source, copy):
+        if not make_exercises.same_copy(source, copy):
             failures.append(f"{copy.relative_to(ROOT)} is not a plain copy of {source.relative_to(ROOT)}")
     extra = {p.name for p in (RU / "exercises").glob("*.ipynb")} - {p.name for p in expected_exercises(notebooks)}
     failures += [f"notebooks/ru/exercises/{name} is not made from a notebook" for name in sorted(extra)]
@@ -256,11 +251,7 @@ def write() -> int:
         if path not in notebooks and "exercises" not in path.relative_to(RU).parts:
             path.unlink()
     for name in COPIES:
-        target = RU / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if target.is_symlink():
-            target.unlink()
-        shutil.copyfile(EN / name, target)
+        make_exercises.copy_plain(EN / name, RU / name)
     for path, text in notebooks.items():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
@@ -271,7 +262,7 @@ def write() -> int:
     for path, text in expected_exercises(notebooks).items():
         path.write_text(text, encoding="utf-8")
     for name in make_exercises.SHARED_FILES:
-        shutil.copyfile(EN / name, exercises / name)
+        make_exercises.copy_plain(EN / name, exercises / name)
     untranslated = sum(len(problems_with_translations(name)) for name in english_notebooks())
     print(f"wrote {len(notebooks)} Russian notebooks and their exercise versions to {RU.relative_to(ROOT)}")
     if untranslated:
