@@ -78,9 +78,7 @@ def _kind(error: BaseException) -> tuple[str, int | None]:
         return "connection", None
     if isinstance(error, (json.JSONDecodeError, requests.JSONDecodeError)):
         return "shape", None
-    if isinstance(error, ServiceError):
-        if error.status == 402 or error.kind == "quota":  # until helpers.retries has its own "quota" kind
-            return "quota", 402
+    if isinstance(error, ServiceError):  # sorted by helpers.retries.diagnose (402 is "quota" there)
         return ("shape" if error.kind == "malformed" else error.kind), error.status
     return "other", None
 
