@@ -58,14 +58,21 @@ lab: $(STAMP) $(DOC_STAMP)
 
 ## Unit tests, every notebook under nbval against the recordings (both environments; of the Russian edition, the
 ## sample in tests/nbval_config/rules.py, all of it in make test-ru), then every notebook
-## run in JupyterLab in headless Chromium (when /usr/bin/chromium is there; always under CI=true). No network.
+## run in JupyterLab in headless Chromium (when /usr/bin/chromium is there; always under CI=true) beside the
+## hub rehearsal. No network: every pass carries tests/nbval_config/network_guard.py.
+## JOBS: pytest-xdist workers (default: one per core); --dist loadscope keeps each notebook's cells in one worker.
+## The rehearsal runs beside the browser test, not the main pass: it checks that nothing writes into this
+## checkout while it runs, and the main pass does write (.scratch/, output/).
+JOBS ?= auto
 test: $(DEV_STAMP) $(DOC_STAMP) hub ci-tools
-	G4F_TUTORIAL_MODE=replay $(BIN)/python -m pytest tests notebooks --ignore=tests/browser \
+	G4F_TUTORIAL_MODE=replay $(BIN)/python -m pytest -n $(JOBS) --dist loadscope tests notebooks \
+		--ignore=tests/browser --ignore=tests/test_rehearsal.py \
 		--ignore=notebooks/documented --ignore=notebooks/exercises $(NBVAL)
 	G4F_TUTORIAL_MODE=replay $(DOC_BIN)/python -m pytest tests/test_documented.py tests/test_recordings.py notebooks/documented $(NBVAL)
 	@if [ -x /usr/bin/chromium ] || [ "$$CI" = "true" ]; then \
-		$(BIN)/python -m pytest tests/browser -p no:cacheprovider -ra; \
-	else echo "Browser test skipped: no /usr/bin/chromium (Debian: apt-get install chromium)."; fi
+		$(BIN)/python -m pytest -n $(JOBS) --dist loadgroup tests/browser tests/test_rehearsal.py -ra; \
+	else echo "Browser test skipped: no /usr/bin/chromium (Debian: apt-get install chromium)."; \
+		$(BIN)/python -m pytest tests/test_rehearsal.py -ra; fi
 
 ## Re-execute every notebook in place, in replay mode (after editing one).
 notebooks: $(STAMP) $(DOC_STAMP)

@@ -108,7 +108,19 @@ def test_pip_install_dot_gives_a_complete_package(tmp_path):
     source.mkdir()  # setuptools writes build/ and *.egg-info beside the sources: keep them out of the checkout
     shutil.copy(ROOT / "pyproject.toml", source)
     shutil.copytree(PACKAGE, source / "helpers", ignore=shutil.ignore_patterns("__pycache__"))
-    build = [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels), str(source)]
+    # without build isolation: pip would download setuptools into a fresh build env (requirements-dev pins it)
+    build = [
+        sys.executable,
+        "-m",
+        "pip",
+        "wheel",
+        "--no-deps",
+        "--no-build-isolation",
+        "-q",
+        "-w",
+        str(wheels),
+        str(source),
+    ]
     result = subprocess.run(build, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-2000:]
     (wheel,) = wheels.glob("*.whl")

@@ -19,7 +19,10 @@ READY = (REHEARSAL / "node_modules" / ".bin" / "configurable-http-proxy").exists
 ).exists()
 N = 2
 
-pytestmark = pytest.mark.skipif(not READY and os.environ.get("CI") != "true", reason="no hub tools: run make hub")
+pytestmark = [
+    pytest.mark.skipif(not READY and os.environ.get("CI") != "true", reason="no hub tools: run make hub"),
+    pytest.mark.xdist_group("rehearsal"),  # under pytest-xdist, one worker runs the module's one rehearsal
+]
 
 
 @pytest.fixture(scope="module")

@@ -39,15 +39,21 @@ TEST_REQUIREMENTS = ["requirements-dev.txt", "requirements-ci-tools.txt"]
 # make test's first pass (Makefile, `test:`), argument for argument: tests/test_bootstrap.py checks they agree.
 NBVAL = ["--nbval", "--nbval-current-env", "--nbval-sanitize-with", "tests/nbval_config/sanitize.cfg"]
 PYTEST_ARGS = [
+    "-n",
+    "auto",
+    "--dist",
+    "loadscope",
     "tests",
     "notebooks",
     "--ignore=tests/browser",
+    "--ignore=tests/test_rehearsal.py",
     "--ignore=notebooks/documented",
     "--ignore=notebooks/exercises",
     *NBVAL,
 ]
 # The hub rehearsal needs jupyterhub and npm's configurable-http-proxy (make hub, Linux): this script never
-# installs them, so the rehearsal is left to make test unless they are already there.
+# installs them, so it runs the rehearsal (on its own, after the first pass, as make test does) only when
+# they are already there.
 REHEARSAL_TEST = "tests/test_rehearsal.py"
 PROXY = ROOT / "deploy" / "rehearsal" / "node_modules" / ".bin" / "configurable-http-proxy"
 
@@ -157,11 +163,13 @@ def lab(run: Runner) -> int:
 
 
 def test(run: Runner, extra: list[str]) -> int:
-    args = list(PYTEST_ARGS)
+    env = {"G4F_TUTORIAL_MODE": "replay"}
+    status = run([str(venv_python()), "-m", "pytest", *PYTEST_ARGS, *extra], env=env, check=False)
     if not hub_tools_present():
         print(f"bootstrap: leaving out {REHEARSAL_TEST} (the hub rehearsal needs `make hub`, Linux)", flush=True)
-        args.insert(2, f"--ignore={REHEARSAL_TEST}")
-    return run([str(venv_python()), "-m", "pytest", *args, *extra], env={"G4F_TUTORIAL_MODE": "replay"}, check=False)
+        return status
+    rehearsal = run([str(venv_python()), "-m", "pytest", REHEARSAL_TEST, *extra], env=env, check=False)
+    return status or rehearsal
 
 
 def main(argv: list[str] | None = None) -> int:

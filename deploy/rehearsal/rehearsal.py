@@ -590,7 +590,9 @@ async def warm_then_click(session, hub: Hub, learners: list[Learner], parallel: 
 def isolation(
     before: dict, after: dict, tmp_before: set, tmp_after: set, learners: list[Learner], processes: list[str]
 ) -> dict:
-    changed = sorted(p for p, stamp in after.items() if before.get(p) != stamp)
+    changed = sorted(
+        f"{p} ({'new' if p not in before else 'modified'})" for p, stamp in after.items() if before.get(p) != stamp
+    )
     new_tmp = sorted(tmp_after - tmp_before)
     own = {}
     for learner in learners:

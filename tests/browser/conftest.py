@@ -1,4 +1,5 @@
-"""Fixtures for the browser tests: one JupyterLab server per session, a fresh Chromium per notebook."""
+"""Fixtures for the browser tests: one JupyterLab server, one Chromium and one JupyterLab tab per session
+(per xdist worker); each notebook is opened in that tab, as a learner opens them one after another."""
 
 from __future__ import annotations
 
@@ -35,19 +36,34 @@ def playwright_instance():
         yield p
 
 
-@pytest.fixture
-def page(playwright_instance, tmp_path, lab):
-    """A fresh Chromium profile per notebook; every non-loopback request is aborted and recorded."""
+@pytest.fixture(scope="session")
+def browser(playwright_instance, tmp_path_factory):
+    """One Chromium per session (per xdist worker): a fresh profile, closed at the end."""
     if not shutil.which(CHROMIUM):
         pytest.skip(f"no Chromium at {CHROMIUM} (Debian: apt-get install chromium)")
     ctx = playwright_instance.chromium.launch_persistent_context(
-        str(tmp_path / "chromium-profile"),
+        str(tmp_path_factory.mktemp("chromium-profile")),
         executable_path=CHROMIUM,
         headless=True,
         args=CHROMIUM_ARGS,
         viewport={"width": 1280, "height": 900},
         accept_downloads=False,
     )
+    yield ctx
+    ctx.close()
+
+
+def _open_lab(pg, lab):
+    """Load JupyterLab in the tab, in an empty workspace of its own, and wait until it can open files."""
+    pg.goto(lab.url(f"/lab/workspaces/bt-{os.getpid()}?reset&token={lab.token}"))
+    pg.wait_for_function("() => window.jupyterapp && window.jupyterapp.commands.hasCommand('docmanager:open')")
+    pg.evaluate("async () => { await window.jupyterapp.restored; }")  # the (empty) layout is in place
+
+
+@pytest.fixture(scope="session")
+def lab_tab(browser, lab):
+    """One JupyterLab tab, kept open as a learner keeps it, going from notebook to notebook; every
+    non-loopback request it makes is aborted and recorded."""
     outside = []
 
     def guard(route):
@@ -58,14 +74,29 @@ def page(playwright_instance, tmp_path, lab):
             outside.append(url)
             route.abort()
 
-    ctx.route("**/*", guard)
-    pg = ctx.pages[0] if ctx.pages else ctx.new_page()
+    pg = browser.new_page()
+    pg.route("**/*", guard)
     pg.outside_requests = outside
     pg.console_errors = []
     pg.on("console", lambda m: pg.console_errors.append(m.text) if m.type == "error" else None)
     pg.on("pageerror", lambda e: pg.console_errors.append(f"pageerror: {e}"))
+    _open_lab(pg, lab)
     yield pg
-    ctx.close()
+    pg.close()
+
+
+@pytest.fixture
+def page(lab_tab, lab):
+    """The JupyterLab tab with nothing open; afterwards every tab in it is closed and every kernel shut
+    down, and JupyterLab is loaded afresh if a dialog was left open (a failed test)."""
+    lab_tab.outside_requests.clear()
+    lab_tab.console_errors.clear()
+    yield lab_tab
+    if lab_tab.locator(".jp-Dialog").count():
+        _open_lab(lab_tab, lab)
+    else:
+        lab_tab.evaluate("() => window.jupyterapp.commands.execute('application:close-all')")
+        lab_tab.wait_for_function("() => !document.querySelector('.jp-NotebookPanel')")
     lab.shutdown_sessions()
 
 

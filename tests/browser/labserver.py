@@ -8,6 +8,7 @@ Environment variables (all optional):
                          (default: artifacts/browser/ in the project, gitignored)
   BROWSERTEST_CHROMIUM   browser executable                        (default /usr/bin/chromium)
   BROWSERTEST_RUN_TIMEOUT  seconds allowed for Run All per notebook (default 120)
+  BROWSERTEST_SCREENSHOTS  1: a full-page screenshot of every notebook (default: only of those with a problem)
 """
 
 from __future__ import annotations
@@ -133,6 +134,7 @@ class LabServer:
                 "--LabApp.news_url=None",
                 "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
                 "--LabApp.extension_manager=readonly",
+                "--LabApp.expose_app_in_browser=True",  # window.jupyterapp: the tests open notebooks with its commands
             ]
             log = open(self.log_path, "ab")  # noqa: SIM115 (the server keeps writing to it)
             self.proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)

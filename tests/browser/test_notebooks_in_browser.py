@@ -1,8 +1,9 @@
 """Open every notebook in JupyterLab in headless Chromium and do what a person does: Run > Run All Cells.
 
 Then check what the person sees: no error output, every ipywidget is a live control, every <audio>
-player loads and knows its duration, the kernel is alive. A full-page screenshot and a JSON report per
-notebook go to $BROWSERTEST_ARTIFACTS.
+player loads and knows its duration, the kernel is alive. A JSON report per notebook goes to
+$BROWSERTEST_ARTIFACTS, and a full-page screenshot for a notebook with a problem (for every notebook with
+BROWSERTEST_SCREENSHOTS=1).
 """
 
 from __future__ import annotations
@@ -20,10 +21,18 @@ from nbval_config.rules import RUSSIAN_SAMPLE
 
 RUN_TIMEOUT_S = float(os.environ.get("BROWSERTEST_RUN_TIMEOUT", "120"))
 STUCK_S = float(os.environ.get("BROWSERTEST_STUCK_S", "20"))
+SCREENSHOTS = os.environ.get("BROWSERTEST_SCREENSHOTS") == "1"
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 
 # The notebook panel a person is looking at (the current tab).
 NB = ".jp-NotebookPanel:not(.lm-mod-hidden)"
+
+# File > Open, by its command; the notebook becomes the current tab (the status bar follows the current tab).
+OPEN_JS = """async (path) => {
+  const app = window.jupyterapp;
+  const widget = await app.commands.execute('docmanager:open', {path});
+  app.shell.activateById(widget.id);
+}"""
 
 # Installed before Run All: remembers every code cell whose prompt showed [*] (queued/running).
 WATCH_JS = """(NB) => {
@@ -128,10 +137,9 @@ def notebook_ids():
 
 
 def open_notebook(page, lab, name, timeout_s=60):
-    """Open the notebook in a fresh named workspace (?reset: no tabs or layout carried over between
-    tests), then wait until its kernel is really up. Returns the text of any dialog we had to answer."""
-    ws = re.sub(r"[^a-z0-9]+", "-", name.lower())
-    page.goto(lab.url(f"/lab/workspaces/bt-{ws}/tree/{name}?reset&token={lab.token}"))
+    """Open the notebook in the JupyterLab tab (nothing else is open there: see conftest.page), as File >
+    Open does, then wait until its kernel is really up. Returns the text of any dialog we had to answer."""
+    page.evaluate(OPEN_JS, name)
     page.wait_for_selector(f"{NB} .jp-Notebook .jp-Cell", timeout=timeout_s * 1000)
     seen, deadline = [], time.monotonic() + timeout_s
     while not page.evaluate(KERNEL_JS, NB)["ready"]:
@@ -200,12 +208,12 @@ def check_notebook(page, lab, name):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     report = {"notebook": name, "problems": [], "warnings": []}
     audio_responses = []
-    page.on(
-        "response",
-        lambda r: (
-            audio_responses.append((r.url, r.status, r.headers.get("content-type"))) if "/files/" in r.url else None
-        ),
-    )
+
+    def file_response(r):
+        if "/files/" in r.url:
+            audio_responses.append((r.url, r.status, r.headers.get("content-type")))
+
+    page.on("response", file_response)
 
     t0 = time.monotonic()
     for text in open_notebook(page, lab, name):
@@ -309,6 +317,7 @@ def check_notebook(page, lab, name):
 
     # --- audio players: src served by the server, metadata loads, finite duration > 0
     report["audio"] = page.evaluate(AUDIO_JS, [NB, 15_000])
+    page.remove_listener("response", file_response)
     report["file_responses"] = sorted(set(audio_responses))
     status = {u: code for u, code, _ in report["file_responses"]}
     for a in report["audio"]:
@@ -324,7 +333,8 @@ def check_notebook(page, lab, name):
     report["busy_seen"] = page.evaluate("() => window.__bt.busySeen")
     report["console_errors"] = page.console_errors[:20]
 
-    full_page_screenshot(page, ARTIFACTS / f"{name.replace('/', '__')}.png")
+    if report["problems"] or SCREENSHOTS:
+        full_page_screenshot(page, ARTIFACTS / f"{name.replace('/', '__')}.png")
     report["total_s"] = round(time.monotonic() - t0, 2)
     (ARTIFACTS / f"{name.replace('/', '__')}.json").write_text(json.dumps(report, indent=2, default=str))
     print(
@@ -378,4 +388,5 @@ def test_voice_studio_buttons_work_when_clicked(page, lab):
     )
     studio.locator("button", has_text="Transcribe").click()
     studio.locator("blockquote", has_text="Go forward ten meters.").wait_for(timeout=20_000)
-    page.screenshot(path=str(ARTIFACTS / "05_voice_studio.clicked.png"))
+    if SCREENSHOTS:
+        page.screenshot(path=str(ARTIFACTS / "05_voice_studio.clicked.png"))

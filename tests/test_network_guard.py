@@ -1,0 +1,68 @@
+"""The guard every test run carries (tests/nbval_config/network_guard.py) catches what it is there for.
+
+Every make test pass runs the notebooks, and everything else, with that guard in every child process;
+these tests show that a run whose notebook tries the network, or writes into the work tree, fails and says so.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import nbformat
+from support import ROOT
+
+CELLS = {
+    "network": (
+        "import socket\ntry:\n    socket.create_connection(('example.com', 80), timeout=1)\n"
+        "except OSError as e:\n    print('refused:', e)"
+    ),
+    "write": "open('stray.txt', 'w').write('left behind')",
+    "nothing": "1 + 1",
+}
+
+
+def _guarded_run(tmp_path, cell: str) -> subprocess.CompletedProcess:
+    """pytest --nbval over a one-cell notebook in a fresh git repository, as its own guarded run.
+
+    In live mode, so that the kernel guard helpers installs (which refuses requests before helpers.start())
+    lets the attempt through to this one."""
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(cell)]), tmp_path / "canary.ipynb")
+    env = {k: v for k, v in os.environ.items() if k != "NETWORK_ATTEMPTS_LOG"}  # its own guard, not ours
+    env["PYTHONPATH"] = str(ROOT / "tests")
+    env["G4F_TUTORIAL_MODE"] = "live"
+    command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-p", "nbval_config.network_guard"]
+    command += ["--nbval-lax", "canary.ipynb"]
+    return subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+
+
+def test_a_notebook_trying_the_network_fails_the_run_and_names_the_host(tmp_path):
+    result = _guarded_run(tmp_path, CELLS["network"])
+    assert result.returncode == 1, result.stdout
+    assert "network guard: FAILED" in result.stdout
+    assert "connection attempt(s) off this machine" in result.stdout and "example.com" in result.stdout
+
+
+def test_a_notebook_writing_into_the_work_tree_fails_the_run_and_names_the_file(tmp_path):
+    result = _guarded_run(tmp_path, CELLS["write"])
+    assert result.returncode == 1, result.stdout
+    assert "git status changed during the run" in result.stdout and "stray.txt" in result.stdout
+
+
+def test_a_quiet_notebook_passes(tmp_path):
+    result = _guarded_run(tmp_path, CELLS["nothing"])
+    assert result.returncode == 0, result.stdout
+    assert "network guard" not in result.stdout
+
+
+def test_this_run_is_guarded(tmp_path):
+    """make test's passes carry the guard: this process's children load it (here with a log of their own)."""
+    assert os.environ.get("NETWORK_ATTEMPTS_LOG"), "this run has no guard (-p nbval_config.network_guard missing?)"
+    log = tmp_path / "attempts.log"
+    probe = "import socket\ntry:\n    socket.getaddrinfo('example.org', 80)\nexcept OSError as e:\n    print(e)"
+    env = {**os.environ, "NETWORK_ATTEMPTS_LOG": str(log)}
+    result = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=60)
+    assert "test guard: no network outside loopback" in result.stdout, result.stderr
+    assert "example.org" in log.read_text()
