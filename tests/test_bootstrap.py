@@ -64,7 +64,7 @@ def test_lab_makes_the_venv_like_make_and_opens_the_first_notebook_in_replay(fre
     assert commands == [
         f"{shlex.quote(sys.executable)} -m venv .venv",
         ".venv/bin/python -m pip install --quiet --upgrade pip",
-        ".venv/bin/python -m pip install --quiet -r requirements.txt",
+        ".venv/bin/python -m pip install --quiet -r requirements.txt --no-compile",
         ".venv/bin/python -m pip install --quiet --no-deps -e .",
         "G4F_TUTORIAL_MODE=replay .venv/bin/python -m jupyter lab notebooks/00_start_here.ipynb",
     ]

@@ -19,10 +19,7 @@ READY = (REHEARSAL / "node_modules" / ".bin" / "configurable-http-proxy").exists
 ).exists()
 N = 2
 
-pytestmark = [
-    pytest.mark.skipif(not READY and os.environ.get("CI") != "true", reason="no hub tools: run make hub"),
-    pytest.mark.xdist_group("rehearsal"),  # under pytest-xdist, one worker runs the module's one rehearsal
-]
+pytestmark = pytest.mark.skipif(not READY and os.environ.get("CI") != "true", reason="no hub tools: run make hub")
 
 
 @pytest.fixture(scope="module")
