@@ -11,6 +11,7 @@ A run started inside a guarded run (a test running pytest) leaves the outer run'
 
 from __future__ import annotations
 
+import compileall
 import os
 import subprocess
 import tempfile
@@ -41,6 +42,9 @@ def pytest_configure(config):
         return  # an xdist worker inherits the controller's guard
     if os.environ.get("NETWORK_ATTEMPTS_LOG"):
         return  # inside a guarded run: its log gets our attempts
+    # compiled now, so that no guarded process writes its bytecode into the checkout (the hub rehearsal's
+    # learners inherit PYTHONPATH, and it checks that they write nothing outside their homes)
+    compileall.compile_dir(GUARD, quiet=1)
     handle, log = tempfile.mkstemp(prefix="network-attempts-", suffix=".log")
     os.close(handle)
     os.environ["NETWORK_ATTEMPTS_LOG"] = log
