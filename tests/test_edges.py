@@ -86,7 +86,8 @@ def test_start_installs_the_kernel_guard_and_leaves_a_foreign_config_alone(tmp_p
 def test_a_g4f_cell_before_import_helpers_in_a_fresh_kernel(tmp_path, monkeypatch):
     """A real kernel of .venv, after a restart: g4f first (no helpers imported), then the notebook's first cell.
 
-    The independent socket guard (tests/netguard_site, as every test run carries it) runs in the kernel too, and logs any attempt to leave the machine.
+    The independent socket guard (tests/netguard_site, as every test run carries it) runs in the kernel too,
+    and logs any attempt to leave the machine.
     """
     assert before_start.install_kernel_config() is not None  # what start() does in this environment
     log = tmp_path / "attempts.log"
