@@ -160,6 +160,6 @@ lab-exercises: $(STAMP) $(DOC_STAMP)
 .PHONY: test-ru
 test-ru: $(DEV_STAMP) $(DOC_STAMP)
 	$(BIN)/python tools/make_russian.py --check
-	G4F_TUTORIAL_MODE=replay $(BIN)/python -m pytest tests/test_russian.py notebooks/ru \
+	G4F_TUTORIAL_MODE=replay $(BIN)/python -m pytest -n $(JOBS) --dist loadscope tests/test_russian.py notebooks/ru \
 		--ignore=notebooks/ru/documented --russian=all $(NBVAL)
 	G4F_TUTORIAL_MODE=replay $(DOC_BIN)/python -m pytest notebooks/ru/documented --russian=all $(NBVAL)
