@@ -126,7 +126,7 @@ N ?= 3
 
 $(HUB_STAMP): requirements-hub.txt $(STAMP)
 	$(BIN)/python -m pip install --quiet -r requirements-hub.txt -c requirements.txt
-	$(BIN)/python -m compileall -q -j 0 $(VENV)/lib > /dev/null  # a hub image's install is compiled: learners write nothing into it
+	$(BIN)/python -m compileall -q -j 0 $(VENV)/lib  # a hub image's install is compiled: learners write nothing into it
 	touch $(HUB_STAMP)
 
 $(PROXY): deploy/rehearsal/package.json deploy/rehearsal/package-lock.json

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -75,6 +76,7 @@ def lab_tab(browser, lab):
             route.abort()
 
     pg = browser.new_page()
+    pg.on("dialog", lambda dialog: dialog.accept())  # "leave the page?" on a reload after a failed test
     pg.route("**/*", guard)
     pg.outside_requests = outside
     pg.console_errors = []
@@ -88,15 +90,20 @@ def lab_tab(browser, lab):
 @pytest.fixture
 def page(lab_tab, lab):
     """The JupyterLab tab with nothing open; afterwards every tab in it is closed and every kernel shut
-    down, and JupyterLab is loaded afresh if a dialog was left open (a failed test)."""
+    down, and JupyterLab is loaded afresh if that leaves a dialog or a notebook open (a failed test)."""
     lab_tab.outside_requests.clear()
     lab_tab.console_errors.clear()
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
     yield lab_tab
-    if lab_tab.locator(".jp-Dialog").count():
-        _open_lab(lab_tab, lab)
-    else:
+    closed = False
+    if not lab_tab.locator(".jp-Dialog").count():
         lab_tab.evaluate("() => window.jupyterapp.commands.execute('application:close-all')")
-        lab_tab.wait_for_function("() => !document.querySelector('.jp-NotebookPanel')")
+        with contextlib.suppress(PlaywrightTimeoutError):  # unsaved changes ask first: then reload, below
+            lab_tab.wait_for_function("() => !document.querySelector('.jp-NotebookPanel')", timeout=10_000)
+            closed = not lab_tab.locator(".jp-Dialog").count()
+    if not closed:
+        _open_lab(lab_tab, lab)
     lab.shutdown_sessions()
 
 
