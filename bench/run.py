@@ -106,7 +106,7 @@ def bench_make_test() -> dict:
     }
 
 
-# -- replay ---------------------------------------------------------------------
+# -- replay latency -------------------------------------------------------------
 
 
 def bench_replay(runs: int, calls: int = 20) -> list[dict]:
