@@ -78,20 +78,7 @@ def says(heard: str, expected: str) -> bool:
 
 
 def labelled_honestly(found) -> bool:
-    """Every recording says where it came from, and the summary the mode line prints counts them right."""
-    from helpers._replay import cassettes
-
-    stand_ins = sum("stand-in" in r.provenance for r in found)
-    live = sum(r.provenance.startswith("recorded live") for r in found)
-    return (
-        bool(found)
-        and stand_ins + live == len(found)
-        and cassettes.provenance_summary(found)
-        == (
-            "stand-in recordings built offline"
-            if not live
-            else "live recordings"
-            if not stand_ins
-            else f"recordings ({live} live, {stand_ins} stand-in)"
-        )
+    """Every recording says where it came from: built offline as a stand-in, or recorded live."""
+    return bool(found) and all(
+        "stand-in built offline" in r.provenance or r.provenance.startswith("recorded live") for r in found
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import shutil
 import subprocess
@@ -373,25 +372,6 @@ def test_a_format_that_agrees_or_an_extension_that_says_nothing_is_fine(replay):
 
 
 # -- service faults: quota and keys ----------------------------------------------------------
-
-
-def test_402_is_quota_not_retried_and_says_a_key_with_budget_is_needed():
-    error = type("RateLimitError", (Exception,), {})(
-        "Response 402: Insufficient pollen balance or API key budget exhausted"
-    )
-    found = retries.diagnose(error)
-    assert (found.kind, found.retry, found.status) == ("quota", False, 402)
-    assert "a key with budget is needed" in found.advice.lower() and "POLLINATIONS_API_KEY" in found.advice
-
-    calls_made = []
-
-    async def call():
-        calls_made.append(1)
-        raise error
-
-    with pytest.raises(errors.ServiceError, match="quota: Response 402") as caught:
-        run(retries.with_retries(call, attempts=3, sleep=lambda s: asyncio.sleep(0)))
-    assert caught.value.kind == "quota" and len(calls_made) == 1
 
 
 def test_401_says_a_key_is_needed_and_how_to_set_it():

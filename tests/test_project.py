@@ -35,15 +35,6 @@ def test_binder_installs_the_learner_pins_and_dev_tools_stay_out_of_them():
     }
 
 
-def test_binder_files_are_well_formed():
-    assert (ROOT / "binder" / "runtime.txt").read_text().strip() == "python-3.11"
-    post_build = ROOT / "binder" / "postBuild"
-    assert post_build.stat().st_mode & 0o111, "postBuild must be executable"
-    text = post_build.read_text()
-    assert "set -e" in text and "-e ." in text and "requirements-documented.txt" in text
-    assert "-e ." not in (ROOT / "binder" / "requirements.txt").read_text()  # no local references
-
-
 @pytest.mark.skipif(not shutil.which("jupyter-repo2docker", path=str(ROOT / ".venv" / "bin")), reason="no repo2docker")
 def test_repo2docker_accepts_the_configuration():
     result = subprocess.run(
@@ -57,6 +48,7 @@ def test_repo2docker_accepts_the_configuration():
     assert "python=3.11" in dockerfile
     assert 'pip install --no-cache-dir -r "binder/requirements.txt"' in dockerfile
     assert "./binder/postBuild" in dockerfile
+    assert (ROOT / "binder" / "postBuild").stat().st_mode & 0o111, "repo2docker runs postBuild only if executable"
     # the requirements layer is copied before the rest of the repository, so Binder can cache it
     assert dockerfile.index("COPY --chown=0:0 src/binder/requirements.txt") < dockerfile.index("./binder/postBuild")
 

@@ -131,3 +131,14 @@ def test_the_guard_also_holds_when_aiohttp_would_resolve_with_aiodns(replay):
 
     assert aiohttp.connector.DefaultResolver is netguard._original_resolver  # restored when the guard is off
     assert aiohttp.resolver.DefaultResolver is netguard._original_resolver
+
+
+def test_the_mode_line_counts_stand_ins_and_live_recordings():
+    def recording(provenance):
+        return cassettes.Recording(request=None, status=200, provenance=provenance)
+
+    stand_in, live = recording("stand-in built offline by tools/build_standins.py"), recording("recorded live by x")
+    assert cassettes.provenance_summary([]) == "no recordings yet"
+    assert cassettes.provenance_summary([stand_in, stand_in]) == "stand-in recordings built offline"
+    assert cassettes.provenance_summary([live]) == "live recordings"
+    assert cassettes.provenance_summary([live, stand_in, stand_in]) == "recordings (1 live, 2 stand-in)"
