@@ -665,7 +665,9 @@ def main() -> int:
     parser.add_argument("--skip-install", action="store_true", help="leave out the fresh-install figures")
     parser.add_argument("--only", nargs="+", choices=SECTIONS, help="run only these sections")
     parser.add_argument(
-        "--readme-table", action="store_true", help="print the README's table from artifacts/bench.json and stop"
+        "--readme-table",
+        action="store_true",
+        help="print docs/performance.md's table from artifacts/bench.json and stop",
     )
     args = parser.parse_args()
     out = ROOT / "artifacts" / "bench.json"
@@ -706,10 +708,20 @@ def main() -> int:
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(report, indent=2))
     (out.parent / "bench.md").write_text(readme_table(report) + "\n")
-    print(
-        f"wrote {out.relative_to(ROOT)} and artifacts/bench.md (the README table: python bench/run.py --readme-table)"
-    )
+    write_performance_page(readme_table(report))
+    print(f"wrote {out.relative_to(ROOT)}, artifacts/bench.md and the table in {PAGE.relative_to(ROOT)}")
     return 0
+
+
+PAGE = ROOT / "docs" / "performance.md"
+MARKERS = ("<!-- make bench writes the table below -->", "<!-- end of make bench's table -->")
+
+
+def write_performance_page(table_text: str) -> None:
+    """Put the table between the page's markers (the prose around it stays as written)."""
+    text = PAGE.read_text(encoding="utf-8")
+    start, end = text.index(MARKERS[0]) + len(MARKERS[0]), text.index(MARKERS[1])
+    PAGE.write_text(text[:start] + "\n" + table_text + "\n" + text[end:], encoding="utf-8")
 
 
 if __name__ == "__main__":
