@@ -667,7 +667,7 @@ def main() -> int:
     parser.add_argument(
         "--readme-table",
         action="store_true",
-        help="print docs/performance.md's table from artifacts/bench.json and stop",
+        help="print the performance table from artifacts/bench.json",
     )
     args = parser.parse_args()
     out = ROOT / "artifacts" / "bench.json"
