@@ -9,6 +9,13 @@ DOC_VENV := .venv-documented
 DOC_BIN := $(DOC_VENV)/bin
 DOC_STAMP := $(DOC_VENV)/.installed
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_config/sanitize.cfg
+## Execute notebooks with the venv's nbconvert (make notebooks stores outputs in place; make record copies them).
+EXECUTE = jupyter nbconvert --to notebook --execute --ExecutePreprocessor.record_timing=False \
+	--ExecutePreprocessor.store_widget_state=False --log-level=ERROR
+## Jupyter refuses to start as root (a container, a CI machine) without --allow-root: it is added, and said.
+LAB = $(if $(filter 0,$(shell id -u)),echo "Running as root (a container?): JupyterLab starts with --allow-root."; ,)\
+	echo "JupyterLab prints its address below (http://localhost:8888/lab?token=...)."; \
+	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root)
 ## uv installs the same pins faster than pip when it is on PATH (make bench measures both); `make UV=` forces pip.
 UV ?= $(shell command -v uv 2>/dev/null)
 # $(call install,<venv bin>) -> the install command for that environment
@@ -56,11 +63,8 @@ documented: $(DOC_STAMP)
 offline: $(OFFLINE_STAMP)
 
 ## Open the tutorials in JupyterLab (replay mode unless G4F_TUTORIAL_MODE says otherwise).
-## As root (a container, a CI machine) Jupyter refuses to start without --allow-root: it is added, and said.
 lab: $(STAMP) $(DOC_STAMP)
-	@if [ "$$(id -u)" = 0 ]; then echo "make lab: running as root (a container?), so JupyterLab starts with --allow-root."; fi
-	@echo "make lab: JupyterLab prints its address below (http://localhost:8888/lab?token=...)."
-	$(BIN)/jupyter lab $$([ "$$(id -u)" = 0 ] && echo --allow-root) notebooks/00_start_here.ipynb
+	@$(LAB) notebooks/00_start_here.ipynb
 
 ## Unit tests, every notebook under nbval against the recordings (both environments; of the Russian edition, the
 ## sample in tests/nbval_config/rules.py, all of it in make test-ru), then every notebook
@@ -70,11 +74,19 @@ lab: $(STAMP) $(DOC_STAMP)
 ## module (one rehearsal, one JupyterLab), in one worker. The rehearsal runs beside the browser test, not the
 ## main pass: it checks that nothing writes into this checkout while it runs, and the main pass does write.
 JOBS ?= auto
-test: $(DEV_STAMP) $(DOC_STAMP) hub ci-tools
+test: test-main test-documented test-browser
+
+## Each pass installs only what it needs: the test tools and actionlint; the g4f 0.5.2.2 environment; the hub.
+.PHONY: test-main test-documented test-browser
+test-main: $(DEV_STAMP) ci-tools
 	G4F_TUTORIAL_MODE=replay $(BIN)/python -m pytest -n $(JOBS) --dist loadscope tests notebooks \
 		--ignore=tests/browser --ignore=tests/test_rehearsal.py \
 		--ignore=notebooks/documented --ignore=notebooks/exercises $(NBVAL)
+
+test-documented: $(DOC_STAMP)
 	G4F_TUTORIAL_MODE=replay $(DOC_BIN)/python -m pytest tests/test_documented.py tests/test_recordings.py notebooks/documented $(NBVAL)
+
+test-browser: $(DEV_STAMP) $(DOC_STAMP) hub
 	@if [ -x /usr/bin/chromium ] || [ "$$CI" = "true" ]; then \
 		$(BIN)/python -m pytest -n $(JOBS) --dist loadscope tests/browser tests/test_rehearsal.py -ra; \
 	else echo "Browser test skipped: no /usr/bin/chromium (Debian: apt-get install chromium)."; \
@@ -82,8 +94,8 @@ test: $(DEV_STAMP) $(DOC_STAMP) hub ci-tools
 
 ## Re-execute every notebook in place, in replay mode (after editing one).
 notebooks: $(STAMP) $(DOC_STAMP)
-	cd notebooks && G4F_TUTORIAL_MODE=replay ../$(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.record_timing=False --ExecutePreprocessor.store_widget_state=False --log-level=ERROR 0*.ipynb
-	cd notebooks/documented && G4F_TUTORIAL_MODE=replay ../../$(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.record_timing=False --ExecutePreprocessor.store_widget_state=False --log-level=ERROR *.ipynb
+	cd notebooks && G4F_TUTORIAL_MODE=replay ../$(BIN)/$(EXECUTE) --inplace [0-9]*.ipynb
+	cd notebooks/documented && G4F_TUTORIAL_MODE=replay ../../$(BIN)/$(EXECUTE) --inplace *.ipynb
 	$(BIN)/python tools/make_exercises.py
 	$(BIN)/python tools/make_russian.py
 
@@ -96,10 +108,10 @@ bench: $(DEV_STAMP)
 ## The executed copies go to .scratch/recorded/ (the notebooks keep their replayed outputs); then run
 ## `make notebooks && make test` and review `git diff recordings/ notebooks/`.
 record: $(STAMP) $(DOC_STAMP)
-	cd notebooks && G4F_TUTORIAL_MODE=record ../$(BIN)/jupyter nbconvert --to notebook --execute \
-		--output-dir=../.scratch/recorded --ExecutePreprocessor.allow_errors=True --log-level=ERROR 0*.ipynb
-	cd notebooks/documented && G4F_TUTORIAL_MODE=record ../../$(BIN)/jupyter nbconvert --to notebook --execute \
-		--output-dir=../../.scratch/recorded --ExecutePreprocessor.allow_errors=True --log-level=ERROR *.ipynb
+	cd notebooks && G4F_TUTORIAL_MODE=record ../$(BIN)/$(EXECUTE) --output-dir=../.scratch/recorded \
+		--ExecutePreprocessor.allow_errors=True [0-9]*.ipynb
+	cd notebooks/documented && G4F_TUTORIAL_MODE=record ../../$(BIN)/$(EXECUTE) --output-dir=../../.scratch/recorded \
+		--ExecutePreprocessor.allow_errors=True *.ipynb
 	@echo "Recorded into recordings/. Next: make notebooks && make test, then review git diff recordings/ notebooks/."
 
 ## Regenerate notebooks/exercises/ from the solution cells of the notebooks.
@@ -157,7 +169,7 @@ ci-tools: $(CI_TOOLS_STAMP)
 ## `make lab` opens the solution notebooks, for the instructor. Binder: the README's exercises badge.
 .PHONY: lab-exercises
 lab-exercises: $(STAMP) $(DOC_STAMP)
-	$(BIN)/jupyter lab notebooks/exercises/00_start_here.ipynb
+	@$(LAB) notebooks/exercises/00_start_here.ipynb
 
 ## The Russian edition (notebooks/ru/) under nbval, all of it, in both environments (make test runs a sample of it).
 .PHONY: test-ru

@@ -54,7 +54,7 @@ def _make_first_pass_pytest_args() -> list[str]:
     """The pytest arguments of make test's first pass, read from the Makefile."""
     text = (ROOT / "Makefile").read_text()
     nbval = re.search(r"^NBVAL := (.*)$", text, re.M).group(1)
-    recipe = re.search(r"^test: .*\n((?:\t.*\n)+)", text, re.M).group(1)
+    recipe = re.search(r"^test-main: .*\n((?:\t.*\n)+)", text, re.M).group(1)
     first = re.sub(r"\\\n\t*", " ", recipe).splitlines()[0]
     assert "$(BIN)/python -m pytest" in first, first
     jobs = re.search(r"^JOBS \?= (.*)$", text, re.M).group(1)
