@@ -13,6 +13,7 @@ import soundfile as sf
 
 from .constants import MAX_UPLOAD_BYTES
 from .errors import AudioFileError
+from .files import control_character
 
 _MP3_BITRATES = {  # kbps by bitrate index, for MPEG-1 and MPEG-2/2.5 Layer III
     1: [0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320],
@@ -84,6 +85,11 @@ def describe_audio(path: str | os.PathLike, *, max_bytes: int = MAX_UPLOAD_BYTES
         )
     if path.is_dir():
         raise AudioFileError(f"{str(path)!r} is a folder, not an audio file. Name a file inside it.")
+    if (bad := control_character(path.name)) is not None:  # the name travels in the upload's headers
+        raise AudioFileError(
+            f"The file name {path.name!r} holds a control character ({bad!r}), which cannot be sent; nothing was "
+            "sent. Rename the file (or copy it to a plain name) and give that."
+        )
     if not path.is_file():  # a named pipe, a device or a socket: reading it could block or never end
         kind = "a named pipe" if stat.S_ISFIFO(path.stat().st_mode) else "not a regular file"
         raise AudioFileError(f"{str(path)!r} is {kind}, not an audio file. Save the audio to a file and give that.")

@@ -10,7 +10,7 @@ from pathlib import Path
 from .errors import ArgumentError, FileExistsNotOverwrittenError, FolderNotFoundError, SaveTargetError
 
 
-def _control_character(name: str) -> str | None:
+def control_character(name: str) -> str | None:
     for character in name:
         if unicodedata.category(character) == "Cc":
             return character
@@ -27,7 +27,7 @@ def check_target(path: str | os.PathLike, *, overwrite: bool = False) -> Path:
     if not isinstance(path, (str, os.PathLike)):
         raise ArgumentError(f"The place to save takes a file name (text or pathlib.Path), not {type(path).__name__}.")
     path = Path(path)
-    bad = _control_character(str(path))
+    bad = control_character(str(path))
     if bad is not None or not path.name:
         what = f"holds a control character ({bad!r})" if bad is not None else "has no file name"
         raise SaveTargetError(f"The name {str(path)!r} {what}. Use a plain name such as 'alloy.mp3'.")

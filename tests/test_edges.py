@@ -374,6 +374,39 @@ def test_a_format_that_agrees_or_an_extension_that_says_nothing_is_fine(replay):
 # -- service faults: quota and keys ----------------------------------------------------------
 
 
+def test_no_internet_connection_is_said_as_such(workdir, monkeypatch):
+    """Live or record mode offline: the name lookup fails; the learner reads 'no internet connection'."""
+    import socket
+
+    from helpers._replay import netguard
+
+    def no_dns(host, *args, **kwargs):
+        if netguard.is_local(host):
+            return socket.getaddrinfo.__wrapped__(host, *args, **kwargs)
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    no_dns.__wrapped__ = netguard._original_getaddrinfo
+    monkeypatch.setattr(netguard, "_original_getaddrinfo", no_dns)
+    monkeypatch.setattr(socket, "getaddrinfo", no_dns)
+    helpers.start("live")
+    try:
+        with pytest.raises(errors.ServiceError) as caught:
+            run(helpers.speak(CLIP, "x.mp3", attempts=1))
+    finally:
+        helpers.start("replay")
+    assert caught.value.kind == "no-internet", caught.value
+    assert str(caught.value).startswith("no-internet: no internet connection")
+    assert "helpers.start('replay')" in str(caught.value)
+
+
+def test_a_file_name_with_a_newline_is_refused_before_anything_is_sent(replay, tmp_path):
+    clip = tmp_path / "my\nclip.wav"
+    shutil.copy(SAMPLE, clip)
+    with pytest.raises(errors.AudioFileError, match="control character"):
+        run(helpers.transcribe(clip))
+    assert not cassettes.UNRECORDED  # nothing reached the transport
+
+
 def test_401_says_a_key_is_needed_and_how_to_set_it():
     found = retries.diagnose(RuntimeError("Response 401: Unauthorized"))
     assert found.kind == "auth" and not found.retry
