@@ -8,8 +8,13 @@ import re
 import subprocess
 import sys
 
+import g4f
 import pytest
-from support import ROOT
+from g4f import errors as g4f_errors
+from g4f.client import AsyncClient
+from support import ROOT, run
+
+import helpers
 
 # The English edition; the Russian one (notebooks/ru/, generated) has its own checks in tests/test_russian.py.
 NOTEBOOKS = sorted(p for p in (ROOT / "notebooks").rglob("*.ipynb") if not {"exercises", "ru"} & set(p.parts))
@@ -114,7 +119,9 @@ def test_take_home_notebook_needs_nothing_but_g4f_pillow_audio_and_a_key():
     install = code[0]["text"]
     assert install.startswith(SKIPPED) and re.search(r"^%pip install (--quiet )?g4f pillow$", install, re.M)
     with_helpers = [c for c in code if "helpers" in c["text"]]
-    assert with_helpers == [_first_run_cell(code)], "one cell, the first nbval runs, is the only helpers line"
+    faults = next(c for c in code if c["id"] == "faults-helpers")  # replays recorded failures, does nothing at home
+    assert with_helpers == [_first_run_cell(code), faults], "the mode cell and the fault cell are the only helpers"
+    assert "from helpers import simulated" in faults["text"] and "except ImportError:" in faults["text"]
     imported = {
         name.split(".")[0] for c in code[1:] for name in re.findall(r"^\s*(?:from|import) ([\w.]+)", c["text"], re.M)
     }
@@ -127,6 +134,77 @@ def test_take_home_notebook_needs_nothing_but_g4f_pillow_audio_and_a_key():
 
 def _take_home_cell(cell_id):
     return next(c["text"] for c in _cells(TAKE_HOME) if c["id"] == cell_id)
+
+
+def _take_home_retry_loop() -> dict:
+    namespace: dict = {}
+    definitions = _take_home_cell("retry").split("\n\n\nresponse = await")[0]  # the loop, without its use
+    exec(compile(definitions, "09_take_it_home.ipynb:retry", "exec"), namespace)
+    return namespace
+
+
+@pytest.mark.parametrize(
+    ("fault", "calls", "outcome"),
+    [
+        ("server-error-500-then-ok", 2, None),  # g4f: ResponseError("Error 500: ...")
+        ("unavailable-503-then-ok", 2, None),
+        ("bad-gateway-502-always", 3, "ResponseError"),
+        ("rate-limit-always", 3, "RateLimitError"),
+        ("payment-required-402", 1, "PaymentRequiredError"),  # a budget does not come back by retrying
+        ("tier-required-402", 1, "PaymentRequiredError"),
+    ],
+)
+def test_take_home_retry_loop_retries_busy_answers_and_stops_on_402(replay, fault, calls, outcome):
+    """Issue 24: the loop learners take home retries 429 and 5xx under the recorded faults and stops on 402."""
+    loop = _take_home_retry_loop()
+    client = AsyncClient(provider=g4f.Provider.PollinationsAI)
+    made = []
+
+    async def good_day():
+        made.append(1)
+        return await client.chat.completions.create(
+            model="openai-audio",
+            messages=[{"role": "user", "content": "Say good day to the world"}],
+            audio={"voice": "alloy", "format": "mp3"},
+        )
+
+    with helpers.simulated(fault):
+        if outcome is None:
+            response = run(loop["with_retries"](good_day, wait=0))
+            assert response.choices[0].message.content.transcript
+        else:
+            with pytest.raises(Exception) as caught:
+                run(loop["with_retries"](good_day, wait=0))
+            assert type(caught.value).__name__ == outcome
+    assert len(made) == calls
+
+
+@pytest.mark.parametrize(
+    ("error", "calls"),
+    [
+        (g4f_errors.ResponseStatusError("Response 503: HTML content"), 3),  # raise_for_status: a non-JSON 5xx
+        (g4f_errors.ResponseStatusError("Response 502: Bad Gateway"), 3),
+        (g4f_errors.RateLimitError("Response 504: Gateway Timeout "), 3),
+        (g4f_errors.RateLimitError("Response 429: slow down"), 3),
+        (g4f_errors.RateLimitError("Response 402: no balance"), 1),  # raise_for_status calls a 402 a rate limit
+        (g4f_errors.MissingAuthError("Response 401: no key"), 1),
+        (g4f_errors.ResponseStatusError("Response 404: not found"), 1),
+        (g4f_errors.ResponseError("Error 500: Error INTERNAL_ERROR: Internal server error"), 3),
+    ],
+    ids=str,
+)
+def test_take_home_retry_loop_reads_both_of_g4fs_wordings(error, calls):
+    loop = _take_home_retry_loop()
+    made = []
+
+    async def failing():
+        made.append(1)
+        raise error
+
+    with pytest.raises(type(error)) as caught:
+        run(loop["with_retries"](failing, wait=0))
+    assert caught.value is error
+    assert len(made) == calls
 
 
 def _run_take_home_cells(source, environment, answer_to_getpass=None):
