@@ -80,6 +80,33 @@ def _status_of(error: BaseException, seen: list[Seen]) -> int | None:
     return seen[-1].status if seen and seen[-1].status >= 400 else None
 
 
+BY_STATUS = {
+    401: (
+        "auth",
+        False,
+        "The service refused access: this model may need an API key, and a key is needed here. "
+        "Set POLLINATIONS_API_KEY to your own key (os.environ['POLLINATIONS_API_KEY'] = 'sk_...' in a cell, or export it before starting Jupyter), then helpers.start('live'); or use replay mode.",
+    ),
+    402: (
+        "quota",
+        False,
+        "A key with budget is needed: set POLLINATIONS_API_KEY to your own sk_ key, or use replay/auto mode.",
+    ),
+    403: (
+        "auth",
+        False,
+        "The service refused access: this model may need an API key or a higher tier. Choose "
+        "another model or provider, or add a key.",
+    ),
+    404: ("not-found", False, "Check the model name (and the provider) for typos."),
+    429: ("rate-limit", True, "Too many requests: wait a minute before trying again."),
+    **dict.fromkeys(
+        (400, 413, 422), ("bad-request", False, "The service rejected the request; check the text, voice and format.")
+    ),
+}
+"""What each refusal means for a learner: (kind, worth retrying, advice)."""
+
+
 def diagnose(error: BaseException, seen: list[Seen] | None = None) -> Diagnosis:
     """Sort an exception from a provider call into a kind, whether to retry, and advice."""
     if isinstance(error, UnrecordedRequestError):
@@ -112,38 +139,9 @@ def diagnose(error: BaseException, seen: list[Seen] | None = None) -> Diagnosis:
             "The service answered, but the answer was empty or not in the "
             "expected shape; try again later or use another provider.",
         )
-    if status == 401:
-        return Diagnosis(
-            "auth",
-            False,
-            "The service refused access: this model may need an API key, and a key is needed here. "
-            "Set POLLINATIONS_API_KEY to your own key (os.environ['POLLINATIONS_API_KEY'] = 'sk_...' in a cell, "
-            "or export it before starting Jupyter), then helpers.start('live'); or use replay mode.",
-            status,
-        )
-    if status == 402:
-        return Diagnosis(
-            "quota",
-            False,
-            "A key with budget is needed: set POLLINATIONS_API_KEY to your own sk_ key, or use replay/auto mode.",
-            status,
-        )
-    if status == 403:
-        return Diagnosis(
-            "auth",
-            False,
-            "The service refused access: this model may need an API key "
-            "or a higher tier. Choose another model or provider, or add a key.",
-            status,
-        )
-    if status == 404:
-        return Diagnosis("not-found", False, "Check the model name (and the provider) for typos.", status)
-    if status in (400, 413, 422):
-        return Diagnosis(
-            "bad-request", False, "The service rejected the request; check the text, voice and format.", status
-        )
-    if status == 429:
-        return Diagnosis("rate-limit", True, "Too many requests: wait a minute before trying again.", status)
+    if status in BY_STATUS:
+        kind, retry, advice = BY_STATUS[status]
+        return Diagnosis(kind, retry, advice, status)
     if status is not None and status >= 500:
         return Diagnosis(
             "server", True, "The service is having trouble; try again later or use another provider.", status
