@@ -85,7 +85,8 @@ BY_STATUS = {
         "auth",
         False,
         "The service refused access: this model may need an API key, and a key is needed here. "
-        "Set POLLINATIONS_API_KEY to your own key (os.environ['POLLINATIONS_API_KEY'] = 'sk_...' in a cell, or export it before starting Jupyter), then helpers.start('live'); or use replay mode.",
+        "Set POLLINATIONS_API_KEY to your own key (os.environ['POLLINATIONS_API_KEY'] = 'sk_...' in a cell, "
+        "or export it before starting Jupyter), then helpers.start('live'); or use replay mode.",
     ),
     402: (
         "quota",
