@@ -40,3 +40,4 @@ html_theme_options = {
 g4f_repo = os.environ.get("G4F_SITE_REPO", "https://github.com/g4f-audio-notebooks/g4f-audio-notebooks")
 g4f_branch = os.environ.get("G4F_SITE_BRANCH", "main")
 g4f_hub = os.environ.get("G4F_SITE_HUB", "https://hub.example.org")
+html_context = {"default_mode": "light"}  # the theme logs a console error on a first visit without one
