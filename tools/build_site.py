@@ -40,7 +40,10 @@ from checklinks import broken_links  # noqa: E402
 NOTEBOOKS = ["notebooks/0*.ipynb", "notebooks/exercises/0*.ipynb", "notebooks/documented/*.ipynb"]
 NOTEBOOKS += [pattern.replace("notebooks/", "notebooks/ru/") for pattern in NOTEBOOKS]
 GUIDES = ["INSTRUCTORS.md", "INSTRUCTORS.ru.md", "GLOSSARY.ru.md"]
-HOMES = {"index.md": ("home.md", "notebooks/00_start_here.ipynb"), "index.ru.md": ("home.ru.md", "notebooks/ru/00_start_here.ipynb")}
+HOMES = {
+    "index.md": ("home.md", "notebooks/00_start_here.ipynb"),
+    "index.ru.md": ("home.ru.md", "notebooks/ru/00_start_here.ipynb"),
+}
 AUDIO = {".mp3", ".wav", ".ogg", ".flac", ".opus", ".m4a"}
 AUDIO_SRC = re.compile(r'(<(?:audio|source)\b[^>]*?\bsrc=")([^"]+)(")')  # helpers.play, IPython's Audio(url)
 MD_LINK = re.compile(r"(\]\()([^)\s]+)(\))")
@@ -110,7 +113,9 @@ class Clips:
             return self._named(version, posixpath.basename(path))
         local = ROOT / posixpath.dirname(page) / path
         if "output/" not in path and local.is_file() and (version is None or sha8(local) == version):
-            return self._named(self._store(local), posixpath.basename(path))  # a clip kept in git beside the notebook (audio.wav)
+            return self._named(
+                self._store(local), posixpath.basename(path)
+            )  # a clip kept in git beside the notebook (audio.wav)
         made = self._run_dir(runner(page)) / path
         if made.is_file() and (version is None or sha8(made) == version):
             return self._named(self._store(made), posixpath.basename(path))
@@ -213,7 +218,11 @@ def stage(pages: dict[str, dict], keys: dict, repo: str, branch: str) -> None:
             write_if_changed(SRC / script, (ROOT / script).read_text("utf-8"))
             wanted.add(script)
     for home, (template, start) in HOMES.items():
-        text = (SITE / template).read_text("utf-8").replace("{map}", relink(the_map(pages[start]), start, home, staged, repo, branch))
+        text = (
+            (SITE / template)
+            .read_text("utf-8")
+            .replace("{map}", relink(the_map(pages[start]), start, home, staged, repo, branch))
+        )
         write_if_changed(SRC / home, text)
         wanted.add(home)
     for path in SRC.rglob("*"):
@@ -276,7 +285,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"broken link: {line}", file=sys.stderr)
     count = len(list(args.out.rglob("*.html")))
     print(
-        f"site: {count} HTML pages, {len({k for k in keys.values()})} clips in {args.out.relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out}; "
+        f"site: {count} HTML pages, {len(set(keys.values()))} clips in {args.out}; "
         f"clips {made - started:.1f} s (replayed: {', '.join(Path(n).stem for n in clips.ran) or 'none'}), "
         f"sphinx {built - made:.1f} s, total {time.monotonic() - started:.1f} s; broken internal links: {len(broken)}"
     )

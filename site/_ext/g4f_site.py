@@ -5,9 +5,11 @@ from __future__ import annotations
 import html
 import importlib.util
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from sphinx.application import Sphinx
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
 
 ROOT = Path(__file__).resolve().parents[2]
 HOMES = {"en": "index", "ru": "index.ru"}
