@@ -178,3 +178,17 @@ test-ru: $(DEV_STAMP) $(DOC_STAMP)
 	G4F_TUTORIAL_MODE=replay $(BIN)/python -m pytest -n $(JOBS) --dist loadscope tests/test_russian.py notebooks/ru \
 		--ignore=notebooks/ru/documented --russian=all $(NBVAL)
 	G4F_TUTORIAL_MODE=replay $(DOC_BIN)/python -m pytest notebooks/ru/documented --russian=all $(NBVAL)
+
+## The website of the collection (site/, tools/build_site.py) in site/_build/html: the notebooks' stored outputs,
+## English and Russian, with their clips (made by replay runs when output/ lacks them) and offline search; fails
+## on a broken internal link. HUB: the JupyterHub its launch buttons open (nbgitpuller links, deploy/links.py).
+SITE_STAMP := $(VENV)/.site-installed
+HUB ?= https://hub.example.org
+
+$(SITE_STAMP): requirements-site.txt $(STAMP)
+	$(call install,$(BIN)) -r requirements-site.txt -c requirements.txt
+	touch $(SITE_STAMP)
+
+.PHONY: site
+site: $(SITE_STAMP) $(OFFLINE_STAMP)
+	$(BIN)/python tools/build_site.py --hub $(HUB)

@@ -73,3 +73,21 @@ def test_every_script_and_make_target_a_workflow_runs_exists():
                     f"{workflow.name}: make {t}" for t in re.findall(r"\bmake ([\w-]+)", run) if t not in targets
                 ]
     assert not missing, missing
+
+
+def test_pages_builds_the_site_with_make_and_deploys_what_it_built():
+    pages = _load("pages.yml")
+    assert pages["on"]["push"]["branches"] == ["main"]
+    assert pages["permissions"] == {"contents": "read"}
+    build, deploy = pages["jobs"]["build"], pages["jobs"]["deploy"]
+    runs = [step.get("run", "") for step in build["steps"]]
+    (make,) = [r for r in runs if r.startswith("make site")]
+    assert "HUB=" in make, "the launch buttons open the hub the repository names"
+    dry = subprocess.run(["make", "-n", "site", "HUB=https://hub.test"], cwd=ROOT, capture_output=True, text=True)
+    assert dry.returncode == 0 and "tools/build_site.py --hub https://hub.test" in dry.stdout, dry.stdout + dry.stderr
+    (upload,) = [s for s in build["steps"] if s.get("uses", "").startswith("actions/upload-pages-artifact@")]
+    import build_site
+
+    assert ROOT / upload["with"]["path"] == build_site.BUILD / "html"
+    assert deploy["needs"] == "build" and deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    assert [s["uses"].split("@")[0] for s in deploy["steps"]] == ["actions/deploy-pages"]

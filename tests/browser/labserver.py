@@ -9,6 +9,9 @@ Environment variables (all optional):
   BROWSERTEST_CHROMIUM   browser executable                        (default /usr/bin/chromium)
   BROWSERTEST_RUN_TIMEOUT  seconds allowed for Run All per notebook (default 120)
   BROWSERTEST_SCREENSHOTS  1: a full-page screenshot of every notebook (default: only of those with a problem)
+  BROWSERTEST_PYTHON     the Python of the environment that serves JupyterLab and runs the kernels, e.g. the
+                         Binder-like one bash binder/venv.sh makes (default: the one running the tests)
+  BROWSERTEST_ALL        1: every notebook of the collection (English, Russian, both exercise sets), none skipped
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ NOTEBOOKS = Path(os.environ.get("BROWSERTEST_NOTEBOOKS", HERE.parents[1] / "note
 PROJECT = Path(os.environ.get("BROWSERTEST_PROJECT", NOTEBOOKS.parent))
 ARTIFACTS = Path(os.environ.get("BROWSERTEST_ARTIFACTS", HERE.parents[1] / "artifacts" / "browser"))
 CHROMIUM = os.environ.get("BROWSERTEST_CHROMIUM", "/usr/bin/chromium")
+SERVER_PYTHON = Path(os.environ.get("BROWSERTEST_PYTHON", sys.executable))  # not resolved: a venv's bin/ matters
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -116,7 +120,7 @@ class LabServer:
                 "PYTHONPATH": os.pathsep.join(filter(None, [str(self.root), os.environ.get("PYTHONPATH")])),
             }
         )
-        jupyter = Path(sys.executable).parent / "jupyter"
+        jupyter = SERVER_PYTHON.parent / "jupyter"
         for _attempt in range(3):
             self.port = _free_port()
             cmd = [
@@ -160,6 +164,12 @@ class LabServer:
     def shutdown_sessions(self):
         for s in self.api("/api/sessions") or []:
             self.api(f"/api/sessions/{s['id']}", method="DELETE")
+
+
+def server_knows(code: str) -> str:
+    """What `code` prints in the server's environment (it may not be this one)."""
+    done = subprocess.run([str(SERVER_PYTHON), "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    return done.stdout.strip()
 
 
 def extra_notebooks():
