@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.dev-installed
 OFFLINE_STAMP := $(VENV)/.offline-installed
+SITE_STAMP := $(VENV)/.site-installed
 DOC_VENV := .venv-documented
 DOC_BIN := $(DOC_VENV)/bin
 DOC_STAMP := $(DOC_VENV)/.installed
@@ -86,7 +87,7 @@ test-main: $(DEV_STAMP) ci-tools
 test-documented: $(DOC_STAMP)
 	G4F_TUTORIAL_MODE=replay $(DOC_BIN)/python -m pytest tests/test_documented.py tests/test_recordings.py notebooks/documented $(NBVAL)
 
-test-browser: $(DEV_STAMP) $(DOC_STAMP) hub
+test-browser: $(DEV_STAMP) $(DOC_STAMP) $(SITE_STAMP) hub
 	@if [ -x /usr/bin/chromium ] || [ "$$CI" = "true" ]; then \
 		$(BIN)/python -m pytest -n $(JOBS) --dist loadscope tests/browser tests/test_rehearsal.py -ra; \
 	else echo "Browser test skipped: no /usr/bin/chromium (Debian: apt-get install chromium)."; \
@@ -182,7 +183,6 @@ test-ru: $(DEV_STAMP) $(DOC_STAMP)
 ## The website of the collection (site/, tools/build_site.py) in site/_build/html: the notebooks' stored outputs,
 ## English and Russian, with their clips (made by replay runs when output/ lacks them) and offline search; fails
 ## on a broken internal link. HUB: the JupyterHub its launch buttons open (nbgitpuller links, deploy/links.py).
-SITE_STAMP := $(VENV)/.site-installed
 HUB ?= https://hub.example.org
 
 $(SITE_STAMP): requirements-site.txt $(STAMP)
