@@ -37,7 +37,9 @@ sys.path.insert(0, str(SITE))
 
 from checklinks import broken_links  # noqa: E402
 
-NOTEBOOKS = ["notebooks/0*.ipynb", "notebooks/exercises/0*.ipynb", "notebooks/documented/*.ipynb"]
+from helpers import offline  # noqa: E402
+
+NOTEBOOKS = ["notebooks/[0-9]*.ipynb", "notebooks/exercises/[0-9]*.ipynb", "notebooks/documented/*.ipynb"]
 NOTEBOOKS += [pattern.replace("notebooks/", "notebooks/ru/") for pattern in NOTEBOOKS]
 GUIDES = ["INSTRUCTORS.md", "INSTRUCTORS.ru.md", "GLOSSARY.ru.md"]
 HOMES = {
@@ -117,7 +119,8 @@ class Clips:
                 self._store(local), posixpath.basename(path)
             )  # a clip kept in git beside the notebook (audio.wav)
         made = self._run_dir(runner(page)) / path
-        if made.is_file() and (version is None or sha8(made) == version):
+        machine_made = Path(runner(page)).name in offline.NOTEBOOKS  # Piper's last bits differ from CPU to CPU
+        if made.is_file() and (version is None or sha8(made) == version or machine_made):
             return self._named(self._store(made), posixpath.basename(path))
         return None
 
