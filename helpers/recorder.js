@@ -2,6 +2,8 @@
 const TAP = `registerProcessor("tap", class extends AudioWorkletProcessor {
   process([input]) { if (input.length) this.port.postMessage(input[0].slice()); return true; }
 });`;
+// What the microphone hears, without the processing tuned for calls (the speech-to-text models want it raw).
+const RAW = { echoCancellation: false, noiseSuppression: false, autoGainControl: false };
 const UPLOAD = " Upload a recording instead (the studio's Upload button, or drag a file into the file browser).";
 const REFUSED = {
   NotAllowedError: "The browser refused the microphone (permission denied).",
@@ -26,8 +28,9 @@ function wav(chunks, rate) {
 }
 
 function render({ model, el }) {
-  el.classList.add("g4f-recorder");
-  el.innerHTML = `<div class="row"><button class="record">● Record</button><button class="stop" disabled>■ Stop</button>
+  el.classList.add("jupyter-widgets", "g4f-recorder"); // ipywidgets' look, as the studio's own buttons
+  el.innerHTML = `<div class="row"><button class="jupyter-button widget-button">● Record</button>
+    <button class="jupyter-button widget-button" disabled>■ Stop</button>
     <meter min="0" max="1" value="0" title="microphone level"></meter><span class="time"></span></div>
     <div class="message"></div>`;
   const [record, stop] = el.querySelectorAll("button");
@@ -43,14 +46,16 @@ function render({ model, el }) {
       return say("This page is not a secure origin (https or localhost), so the browser offers no microphone." + UPLOAD);
     }
     record.disabled = true;
+    let stream = null;
     try {
-      const stream = await navigator.mediaDevices.getUserMedia({ audio: true });
+      stream = await navigator.mediaDevices.getUserMedia({ audio: RAW });
       const context = new AudioContext();
       await context.audioWorklet.addModule(URL.createObjectURL(new Blob([TAP], { type: "text/javascript" })));
       const tap = new AudioWorkletNode(context, "tap");
       const chunks = [];
       tap.port.onmessage = ({ data }) => {
         chunks.push(data);
+        if (chunks.length === 1) say("Recording… speak, then press Stop.");
         meter.value = data.reduce((peak, x) => Math.max(peak, Math.abs(x)), 0);
         const seconds = (chunks.length * data.length) / context.sampleRate;
         time.textContent = `${seconds.toFixed(1)} s`;
@@ -58,10 +63,10 @@ function render({ model, el }) {
       };
       context.createMediaStreamSource(stream).connect(tap);
       await context.resume();
-      session = { stream, context, chunks };
+      session = { stream, context, tap, chunks };
       stop.disabled = false;
-      say("Recording… speak, then press Stop.");
     } catch (error) {
+      stream?.getTracks().forEach((track) => track.stop());
       record.disabled = false;
       say((REFUSED[error.name] || `The microphone is unavailable (${error.name}: ${error.message}).`) + UPLOAD);
     }
@@ -69,8 +74,9 @@ function render({ model, el }) {
 
   function finish() {
     if (!session) return;
-    const { stream, context, chunks } = session;
+    const { stream, context, tap, chunks } = session;
     session = null;
+    tap.port.onmessage = null; // audio still queued after Stop is not part of the clip
     stream.getTracks().forEach((track) => track.stop());
     context.close();
     const clip = wav(chunks, context.sampleRate);
