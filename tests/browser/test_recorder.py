@@ -133,18 +133,25 @@ def test_recording_from_the_fake_microphone_is_saved_and_heard(chromium_tab, lab
     app.locator("pre", has_text="Not recorded").wait_for(timeout=20_000)  # replay: nobody recorded your voice
 
 
+HIDE_MEDIA_DEVICES = "() => Object.defineProperty(navigator, 'mediaDevices', {value: undefined})"
+"""What a plain-http page on another host sees: browsers offer navigator.mediaDevices to secure origins only."""
+
+
 @pytest.mark.parametrize(
-    "args, expected",
+    "args, insecure, expected",
     [
-        (["--use-fake-device-for-media-stream", "--deny-permission-prompts"], "permission denied"),
-        (["--use-fake-ui-for-media-stream"], "No microphone found"),
+        (["--use-fake-device-for-media-stream", "--deny-permission-prompts"], False, "permission denied"),
+        (["--use-fake-ui-for-media-stream"], False, "No microphone found"),
+        (["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream"], True, "not a secure origin"),
     ],
-    ids=["permission-denied", "no-microphone"],
+    ids=["permission-denied", "no-microphone", "insecure-origin"],
 )
-def test_a_refused_microphone_gives_one_line_pointing_to_upload(chromium_tab, lab, args, expected):
+def test_a_refused_microphone_gives_one_line_pointing_to_upload(chromium_tab, lab, args, insecure, expected):
     page = chromium_tab(*args)
     report = check_notebook(page, lab, "05_voice_studio.ipynb")
     assert not report["problems"], "\n".join(report["problems"])
+    if insecure:
+        page.evaluate(HIDE_MEDIA_DEVICES)
     rec = recorder_in(page, -1)
     message = rec.locator(".message")
     rec.locator("button", has_text="Record").click()
