@@ -29,21 +29,17 @@ def check_wav(data: bytes) -> tuple[float, float]:
         raise ValueError(f"The clip is not a WAV file (it starts with {bytes(data[:12])!r}).")
     try:
         with wave.open(io.BytesIO(data)) as clip:
-            rate, width, channels, promised = (
-                clip.getframerate(),
-                clip.getsampwidth(),
-                clip.getnchannels(),
-                clip.getnframes(),
-            )
-            frames = clip.readframes(promised)
+            info, frames = clip.getparams(), clip.readframes(clip.getnframes())
+        if not info.framerate:
+            raise wave.Error("a sample rate of 0")
     except (wave.Error, EOFError) as error:
         raise ValueError(f"The WAV clip is damaged ({error}).") from None
-    if width != 2:
-        raise ValueError(f"The clip has {8 * width}-bit samples; the recorder sends 16-bit PCM.")
-    held = len(frames) // (width * channels)
-    if held < promised:
-        raise ValueError(f"The clip is cut short: its header promises {promised} samples, it holds {held}.")
-    seconds = promised / rate
+    if info.sampwidth != 2:
+        raise ValueError(f"The clip has {8 * info.sampwidth}-bit samples; the recorder sends 16-bit PCM.")
+    held = len(frames) // (2 * info.nchannels)
+    if held < info.nframes:
+        raise ValueError(f"The clip is cut short: its header promises {info.nframes} samples, it holds {held}.")
+    seconds = info.nframes / info.framerate
     if seconds < MIN_SECONDS:
         raise ValueError(f"The clip lasts {seconds:.2f} s, too short to hold a word.")
     peak = float(np.abs(np.frombuffer(frames, "<i2").astype(np.int32)).max(initial=0)) / 32768
@@ -94,8 +90,12 @@ class Recorder(anywidget.AnyWidget):
             kept = f" {self.path} is still the last clip." if self.path else ""
             self.message = f"{error} Nothing was saved.{kept} Record again."
             return None
-        self.folder.mkdir(parents=True, exist_ok=True)
-        path = save_bytes(data, next_name(self.folder))
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            path = save_bytes(data, next_name(self.folder))
+        except OSError as error:  # a read-only or full disk: say so in the widget, not in the kernel's log
+            self.message = f"The clip could not be saved: {error}"
+            return None
         self.path = path.as_posix()
         silent = " It is silent: does the level meter move when you speak?" if peak < SILENT_PEAK else ""
         self.message = f"Saved {self.path} ({seconds:.1f} s).{silent}"

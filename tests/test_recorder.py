@@ -48,10 +48,11 @@ def test_a_good_clip_is_measured():
         (b"ID3\x04\x00 an mp3 file", "not a WAV file"),
         (clip()[:-1000], "cut short: its header promises 48000 samples, it holds 47500"),
         (clip()[:30], "damaged"),
+        (clip()[:24] + bytes(4) + clip()[28:], r"damaged \(a sample rate of 0\)"),
         (clip(width=1), "8-bit samples"),
         (clip(0.05), "lasts 0.05 s, too short"),
     ],
-    ids=["empty", "mp3", "truncated", "header-only", "8-bit", "too-short"],
+    ids=["empty", "mp3", "truncated", "header-only", "rate-0", "8-bit", "too-short"],
 )
 def test_a_bad_clip_is_refused_saying_why(payload, words):
     with pytest.raises(ValueError, match=words):
@@ -90,6 +91,14 @@ def test_a_new_clip_never_replaces_an_older_one(tmp_path):
     send(recorder, clip())
     assert recorder.path == (tmp_path / "recording-8.wav").as_posix()
     assert (tmp_path / "recording-7.wav").read_bytes() == b"a clip from yesterday"
+
+
+def test_a_clip_that_cannot_be_saved_says_so_in_the_widget(tmp_path):
+    (tmp_path / "output").write_text("a file where the folder should be")
+    recorder = Recorder(tmp_path / "output")
+    send(recorder, clip())
+    assert recorder.message.startswith("The clip could not be saved: ")
+    assert recorder.path == ""
 
 
 def test_a_silent_clip_is_saved_with_a_hint(tmp_path):
