@@ -75,8 +75,8 @@ def record(page, rec, seconds: float) -> tuple[str, float, float]:
     page.wait_for_function("el => el.textContent.startsWith('Recording')", arg=message.element_handle())
     started = time.monotonic()
     page.wait_for_timeout(seconds * 1000)
+    stopped = time.monotonic()  # before the click: the clip ends when the click arrives, a moment later
     rec.locator("button", has_text="Stop").click()
-    stopped = time.monotonic()
     page.wait_for_function("el => el.textContent.startsWith('Saved')", arg=message.element_handle(), timeout=20_000)
     found = SAVED.fullmatch(message.inner_text().strip())
     assert found, message.inner_text()
@@ -96,7 +96,7 @@ def test_recording_from_the_fake_microphone_is_saved_and_heard(chromium_tab, lab
     assert re.fullmatch(r"output/recording-\d+\.wav", saved)
     data = (folder / saved).read_bytes()
     seconds, peak = check_wav(data)
-    assert recorded_s - 0.5 < seconds < recorded_s + 0.3, (seconds, recorded_s)  # clicks take a moment
+    assert recorded_s - 0.2 < seconds < recorded_s + 1.0, (seconds, recorded_s)  # a click takes a moment
     assert abs(seconds - shown_s) < 0.06
     recorded, rate = soundfile.read(folder / saved, dtype="float32")
     assert recorded.ndim == 1 and rate >= 16000
