@@ -1,4 +1,4 @@
-"""A small voice studio for notebooks: type, pick a voice, hear it; upload a clip, read it.
+"""A small voice studio for notebooks: type, pick a voice, hear it; record or upload a clip, read it.
 
 Work runs as an asyncio task on the kernel's event loop, so the notebook never
 freezes; every result and every error is shown inside the app.
@@ -20,11 +20,13 @@ from .constants import FORMATS, VOICES, Mode
 from .errors import ServiceError
 from .files import save_bytes
 from .modes import current_mode
+from .recorder import Recorder
 from .speech import synthesise, transcribe
 
 SAMPLE = "audio.wav (the shipped clip)"
 LAST = "the last generated clip"
 UPLOADED = "the uploaded file"
+RECORDED = "your recording"
 PLAYABLE_FORMATS = [f for f in FORMATS if f in ("mp3", "wav", "flac")]
 
 
@@ -52,7 +54,8 @@ class VoiceStudio(widgets.VBox):
         self.voice = widgets.Dropdown(options=VOICES, value="alloy", description="Voice")
         self.audio_format = widgets.Dropdown(options=PLAYABLE_FORMATS, value="mp3", description="Format")
         self.generate = widgets.Button(description="Generate", button_style="primary", icon="play")
-        self.source = widgets.Dropdown(options=[SAMPLE, LAST, UPLOADED], value=SAMPLE, description="Clip")
+        self.source = widgets.Dropdown(options=[SAMPLE, LAST, UPLOADED, RECORDED], value=SAMPLE, description="Clip")
+        self.recorder = Recorder(self.folder)
         self.upload = widgets.FileUpload(accept=".wav,.mp3,.flac,.ogg", multiple=False, description="Upload")
         self.transcribe = widgets.Button(description="Transcribe", button_style="info", icon="file-text")
         self.player = widgets.Output()
@@ -63,6 +66,7 @@ class VoiceStudio(widgets.VBox):
         self.generate.on_click(lambda _: self._run(self._generate))
         self.transcribe.on_click(lambda _: self._run(self._transcribe))
         self.upload.observe(lambda _: setattr(self.source, "value", UPLOADED), names="value")
+        self.recorder.observe(lambda _: setattr(self.source, "value", RECORDED), names="path")
         super().__init__(
             [
                 widgets.HTML("<b>Speak</b>"),
@@ -70,6 +74,7 @@ class VoiceStudio(widgets.VBox):
                 widgets.HBox([self.voice, self.audio_format, self.generate]),
                 self.player,
                 widgets.HTML("<b>Transcribe</b>"),
+                self.recorder,
                 widgets.HBox([self.source, self.upload, self.transcribe]),
                 self.transcript,
                 self.status,
@@ -153,6 +158,10 @@ class VoiceStudio(widgets.VBox):
             item = self.upload.value[0]
             self.folder.mkdir(parents=True, exist_ok=True)
             path = save_bytes(bytes(item["content"]), self.folder / f"upload-{Path(item['name']).name}", overwrite=True)
+        elif self.source.value == RECORDED:
+            if not self.recorder.path:
+                raise ValueError("Record a clip first: press Record, say a sentence, press Stop.")
+            path = Path(self.recorder.path)
         else:
             path = self.sample
         text = await transcribe(path)

@@ -37,19 +37,24 @@ def playwright_instance():
         yield p
 
 
-@pytest.fixture(scope="session")
-def browser(playwright_instance, tmp_path_factory):
-    """One Chromium per session (per xdist worker): a fresh profile, closed at the end."""
+def launch_chromium(playwright, profile, extra_args=()):
+    """Chromium with a fresh profile and the shared arguments (plus ``extra_args``), as a Playwright context."""
     if not shutil.which(CHROMIUM):
         pytest.skip(f"no Chromium at {CHROMIUM} (Debian: apt-get install chromium)")
-    ctx = playwright_instance.chromium.launch_persistent_context(
-        str(tmp_path_factory.mktemp("chromium-profile")),
+    return playwright.chromium.launch_persistent_context(
+        str(profile),
         executable_path=CHROMIUM,
         headless=True,
-        args=CHROMIUM_ARGS,
+        args=[*CHROMIUM_ARGS, *extra_args],
         viewport={"width": 1280, "height": 900},
         accept_downloads=False,
     )
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_instance, tmp_path_factory):
+    """One Chromium per session (per xdist worker): a fresh profile, closed at the end."""
+    ctx = launch_chromium(playwright_instance, tmp_path_factory.mktemp("chromium-profile"))
     yield ctx
     ctx.close()
 
@@ -65,6 +70,13 @@ def _open_lab(pg, lab):
 def lab_tab(browser, lab):
     """One JupyterLab tab, kept open as a learner keeps it, going from notebook to notebook; every
     non-loopback request it makes is aborted and recorded."""
+    pg = open_lab_tab(browser, lab)
+    yield pg
+    pg.close()
+
+
+def open_lab_tab(browser, lab):
+    """A new tab in ``browser`` showing JupyterLab, with the request guard and the error log of ``lab_tab``."""
     outside = []
 
     def guard(route):
@@ -83,8 +95,23 @@ def lab_tab(browser, lab):
     pg.on("console", lambda m: pg.console_errors.append(m.text) if m.type == "error" else None)
     pg.on("pageerror", lambda e: pg.console_errors.append(f"pageerror: {e}"))
     _open_lab(pg, lab)
-    yield pg
-    pg.close()
+    return pg
+
+
+@pytest.fixture
+def chromium_tab(playwright_instance, lab, tmp_path):
+    """A factory: ``chromium_tab(*args)`` is a JupyterLab tab in a Chromium of its own started with ``args``
+    (e.g. a fake microphone); afterwards the browser is closed and every kernel shut down."""
+    contexts = []
+
+    def make(*extra_args):
+        contexts.append(launch_chromium(playwright_instance, tmp_path / f"profile-{len(contexts)}", extra_args))
+        return open_lab_tab(contexts[-1], lab)
+
+    yield make
+    for ctx in contexts:
+        ctx.close()
+    lab.shutdown_sessions()
 
 
 @pytest.fixture
