@@ -23,6 +23,7 @@ __all__ = [
     "environment_report",
     "errors",
     "find_provider",
+    "offline",
     "play",
     "save_speech",
     "simulated",
@@ -38,9 +39,9 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str):  # the studio imports ipywidgets: only for the notebooks that open it
-    if name == "studio":
+def __getattr__(name: str):  # public submodules, imported by the notebooks that use them (the studio: ipywidgets)
+    if name in ("studio", "offline"):
         import importlib
 
-        return importlib.import_module(".studio", __name__)
+        return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module 'helpers' has no attribute {name!r}")

@@ -118,7 +118,7 @@ class VoiceStudio(widgets.VBox):
         if self.task is not None and not self.task.done():
             self._say("Still working on the last request; one moment.")
             return
-        self.task = asyncio.ensure_future(self._guarded(work))
+        self.task = asyncio.create_task(self._guarded(work))
 
     async def _guarded(self, work: Callable[[], Awaitable[None]]) -> None:
         self.generate.disabled = self.transcribe.disabled = True
