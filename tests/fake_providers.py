@@ -18,15 +18,17 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
+import html
 import json
 import os
 import socket
 import ssl
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import parse_qs
 
 from aiohttp import WSMsgType, web
 from fake_pollinations import HOSTS as POLLINATIONS_HOSTS
@@ -106,8 +108,12 @@ class Logged:
 class FakeProviders:
     faults: dict[str, object] = field(default_factory=dict)  # service -> "refused", 429, "broken", "malformed"
     transcript: str = HEARD
+    speech: Callable[[str, str], bytes] | None = None  # (text, service) -> mp3; None: a tone
     log: list[Logged] = field(default_factory=list)
     _mp3: bytes = b""
+
+    def _say(self, text: str, service: str) -> bytes:
+        return self.speech(text, service) if self.speech else self._mp3
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         service = SERVICES.get(request.host.split(":")[0])
@@ -133,11 +139,15 @@ class FakeProviders:
         if service == "edge" and request.path.endswith("/edge/v1"):
             return await self._edge_socket(request, logged, broken)
         if service == "gtts" and request.path.endswith("/batchexecute"):
-            return web.Response(text=")]}'\n\n[]" if broken else gtts_answer(self._mp3), content_type="application/json")
+            if broken:
+                return web.Response(text=")]}'\n\n[]", content_type="application/json")
+            rpc = json.loads(parse_qs(logged.body.decode())["f.req"][0])
+            text = json.loads(rpc[0][0][1])[0]
+            return web.Response(text=gtts_answer(self._say(text, service)), content_type="application/json")
         if service == "openaifm" and request.path == "/api/generate":
             if broken:
                 return web.json_response({"error": "Missing input"}, status=200)
-            return web.Response(body=self._mp3, content_type="audio/mpeg")
+            return web.Response(body=self._say(request.query.get("input", ""), service), content_type="audio/mpeg")
         if service == "google" and request.path == "/speech-api/v2/recognize":
             text = "{not json" if broken else google_answer(self.transcript)
             return web.Response(text=text, content_type="application/json")
@@ -152,8 +162,8 @@ class FakeProviders:
             logged.frames.append(message.data)
             if "Path:ssml" not in message.data:
                 continue
-            said = message.data.rsplit("'>", 1)[-1].split("</prosody>")[0].strip()
-            frames = edge_frames(self._mp3, said)
+            said = html.unescape(message.data.rsplit("'>", 1)[-1].split("</prosody>")[0].strip())
+            frames = edge_frames(self._say(said, "edge"), said)
             if broken:
                 frames = [frames[0], b"\x00"]  # a binary frame too short to hold its header length
             for frame in frames:
@@ -196,7 +206,7 @@ class FakeProviders:
 
 
 @contextlib.contextmanager
-def real_hosts(pollinations: FakePollinations | None = None) -> Iterator[FakeProviders]:
+def real_hosts(pollinations: FakePollinations | None = None, **settings: Any) -> Iterator[FakeProviders]:
     """Inside the block, the keyless services' real hostnames (and Pollinations', given its fake) reach the fakes.
 
     The names resolve to 127.0.0.1 in this process only; any other name fails, so nothing leaves the machine.
@@ -212,7 +222,7 @@ def real_hosts(pollinations: FakePollinations | None = None) -> Iterator[FakePro
     from helpers._replay import netguard
 
     authority = trustme.CA()
-    fake = FakeProviders().start(authority.issue_cert(*HOSTS, *POLLINATIONS_HOSTS))
+    fake = FakeProviders(**settings).start(authority.issue_cert(*HOSTS, *POLLINATIONS_HOSTS))
     pollinations_port = pollinations.serve_tls(authority.issue_cert(*POLLINATIONS_HOSTS)) if pollinations else None
     original, current = netguard._original_getaddrinfo, socket.getaddrinfo
 

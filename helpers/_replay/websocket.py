@@ -40,7 +40,7 @@ def frames_answer(received: list[str | bytes]) -> dict:
     return {
         "status": {"code": 101, "message": "Switching Protocols"},
         "headers": {"content-type": [CONTENT_TYPE]},
-        "body": {"string": "\n".join(lines)},
+        "body": {"string": "\n".join(lines).encode()},
     }
 
 
