@@ -117,7 +117,7 @@ clean:
 ## Writes artifacts/preflight.json (keys redacted). Set POLLINATIONS_API_KEY first to check your own key.
 .PHONY: preflight
 preflight: $(STAMP)
-	$(BIN)/python -m helpers preflight
+	$(BIN)/python tools/preflight.py
 
 ## A room on JupyterHub (deploy/): the hub tools in .venv, and configurable-http-proxy from npm.
 HUB_STAMP := $(VENV)/.hub-installed

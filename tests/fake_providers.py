@@ -44,13 +44,22 @@ HOSTS = tuple(SERVICES)
 FAULTS = ("refused", 429, "broken", "malformed")
 HEARD = "go forward ten meters"
 VOICES = [
-    {"Name": f"Microsoft Server Speech Text to Speech Voice ({locale}, {name})", "ShortName": f"{locale}-{name}",
-     "Gender": gender, "Locale": locale, "SuggestedCodec": "audio-24khz-48kbitrate-mono-mp3",
-     "FriendlyName": f"Microsoft {name} Online (Natural)", "Status": "GA",
-     "VoiceTag": {"ContentCategories": ["General"], "VoicePersonalities": ["Friendly"]}}
+    {
+        "Name": f"Microsoft Server Speech Text to Speech Voice ({locale}, {name})",
+        "ShortName": f"{locale}-{name}",
+        "Gender": gender,
+        "Locale": locale,
+        "SuggestedCodec": "audio-24khz-48kbitrate-mono-mp3",
+        "FriendlyName": f"Microsoft {name} Online (Natural)",
+        "Status": "GA",
+        "VoiceTag": {"ContentCategories": ["General"], "VoicePersonalities": ["Friendly"]},
+    }
     for locale, name, gender in (
-        ("en-US", "AriaNeural", "Female"), ("en-US", "GuyNeural", "Male"), ("en-GB", "SoniaNeural", "Female"),
-        ("ru-RU", "SvetlanaNeural", "Female"), ("ru-RU", "DmitryNeural", "Male"),
+        ("en-US", "AriaNeural", "Female"),
+        ("en-US", "GuyNeural", "Male"),
+        ("en-GB", "SoniaNeural", "Female"),
+        ("ru-RU", "SvetlanaNeural", "Female"),
+        ("ru-RU", "DmitryNeural", "Male"),
     )
 ]
 
@@ -69,8 +78,14 @@ def edge_audio(chunk: bytes, request_id: str = "0" * 32) -> bytes:
 
 def edge_frames(mp3: bytes, text: str) -> list[str | bytes]:
     """What the service sends for one SSML request, in order."""
-    metadata = {"Metadata": [{"Type": "SentenceBoundary", "Data": {"Offset": 1000000, "Duration": 8750000,
-                                                                  "text": {"Text": text, "Length": len(text)}}}]}
+    metadata = {
+        "Metadata": [
+            {
+                "Type": "SentenceBoundary",
+                "Data": {"Offset": 1000000, "Duration": 8750000, "text": {"Text": text, "Length": len(text)}},
+            }
+        ]
+    }
     chunks = [mp3[i : i + 4096] for i in range(0, len(mp3), 4096)]
     return [
         edge_text("turn.start", '{"context":{"serviceTag":"fake"}}'),
@@ -86,12 +101,14 @@ def gtts_answer(mp3: bytes) -> str:
     """batchexecute's answer: ``)]}'``, then length-prefixed JSON chunks; the audio as a base64 string inside."""
     inner = json.dumps([base64.b64encode(mp3).decode()])
     chunk = json.dumps([["wrb.fr", "jQ1olc", inner, None, None, None, "generic"], ["di", 42]], separators=(",", ":"))
-    return f")]}}'\n\n{len(chunk)}\n{chunk}\n25\n[[\"e\",4,null,null,{len(chunk)}]]\n"
+    return f')]}}\'\n\n{len(chunk)}\n{chunk}\n25\n[["e",4,null,null,{len(chunk)}]]\n'
 
 
 def google_answer(transcript: str) -> str:
     alternative = {"transcript": transcript, "confidence": 0.93}
-    return '{"result":[]}\n' + json.dumps({"result": [{"alternative": [alternative], "final": True}], "result_index": 0})
+    return '{"result":[]}\n' + json.dumps(
+        {"result": [{"alternative": [alternative], "final": True}], "result_index": 0}
+    )
 
 
 @dataclass
@@ -126,8 +143,9 @@ class FakeProviders:
         fault = self.faults.get(service)
         if fault == "refused":
             status = 401 if service == "google" else 403
-            return web.Response(status=status, text="<html><title>Error 403 (Forbidden)</title></html>",
-                                content_type="text/html")
+            return web.Response(
+                status=status, text="<html><title>Error 403 (Forbidden)</title></html>", content_type="text/html"
+            )
         if fault == 429:
             return web.Response(status=429, text="Too Many Requests", headers={"Retry-After": "60"})
         if fault == "broken":
@@ -247,7 +265,7 @@ def real_hosts(pollinations: FakePollinations | None = None, **settings: Any) ->
     os.environ["REQUESTS_CA_BUNDLE"] = bundle.name
     resolvers = netguard._original_resolver, aiohttp.connector.DefaultResolver
     netguard._original_getaddrinfo = resolve
-    socket.getaddrinfo = resolve if current is original else current
+    socket.getaddrinfo = resolve  # before any guard: the fakes' names, loopback, and nothing else
     aiohttp.connector.DefaultResolver = netguard._original_resolver = aiohttp.resolver.ThreadedResolver
     try:
         yield fake

@@ -24,7 +24,9 @@ ROOT = Path(__file__).resolve().parents[1]
 for folder in (ROOT, ROOT / "tools", ROOT / "tests"):
     sys.path.insert(0, str(folder))
 
-PROVENANCE = "stand-in built offline by tools/standins_providers.py (a local fake of the service answered), not a live recording"
+PROVENANCE = (
+    "stand-in built offline by tools/standins_providers.py (a local fake of the service answered), not a live recording"
+)
 SENTENCE = "Good day to the world."
 RUSSIAN = "Добрый день, мир."
 EDGE_VOICES = {"en": "en-US-AriaNeural", "ru": "ru-RU-SvetlanaNeural"}
@@ -71,7 +73,9 @@ SCENARIOS = {
     "gtts-ru": lambda: speak("gTTS", RUSSIAN, "gtts-ru.mp3", audio={"language": "ru"}),
     "openaifm-en": lambda: speak("OpenAIFM", SENTENCE, "openaifm.mp3", audio={"voice": "coral"}),
     **{
-        f"openaifm-{style}": (lambda s=style, v=voice: speak("OpenAIFM", SENTENCE, f"{s}.mp3", model=s, audio={"voice": v}))
+        f"openaifm-{style}": (
+            lambda s=style, v=voice: speak("OpenAIFM", SENTENCE, f"{s}.mp3", model=s, audio={"voice": v})
+        )
         for style, voice in STYLES.items()
     },
     "markitdown": markitdown,
@@ -114,8 +118,9 @@ def merge(fresh: Path, target: Path) -> int:
 
 
 def main() -> None:
-    import helpers
     from fake_providers import real_hosts
+
+    import helpers
     from helpers._replay import cassettes, paths
 
     target = cassettes.cassette_path()

@@ -36,7 +36,9 @@ def session_request(url: Any, sent: list[str]) -> Request:
 
 def frames_answer(received: list[str | bytes]) -> dict:
     """The cassette answer of a WebSocket session: the frames received, one JSON object a line."""
-    lines = [json.dumps({"text": f} if isinstance(f, str) else {"binary": base64.b64encode(f).decode()}) for f in received]
+    lines = [
+        json.dumps({"text": f} if isinstance(f, str) else {"binary": base64.b64encode(f).decode()}) for f in received
+    ]
     return {
         "status": {"code": 101, "message": "Switching Protocols"},
         "headers": {"content-type": [CONTENT_TYPE]},
