@@ -68,6 +68,7 @@ async def markitdown(filename: str = "audio.wav") -> None:
 SCENARIOS = {
     "edge-en": lambda: speak("EdgeTTS", SENTENCE, "edge.mp3", audio={"voice": EDGE_VOICES["en"]}),
     "edge-ru": lambda: speak("EdgeTTS", RUSSIAN, "edge-ru.mp3", audio={"voice": EDGE_VOICES["ru"]}),
+    "edge-ru-dmitry": lambda: speak("EdgeTTS", RUSSIAN, "ru-dmitry.mp3", audio={"voice": "ru-RU-DmitryNeural"}),
     "edge-voices": edge_voices,
     "gtts-en": lambda: speak("gTTS", SENTENCE, "gtts.mp3"),
     "gtts-ru": lambda: speak("gTTS", RUSSIAN, "gtts-ru.mp3", audio={"language": "ru"}),
