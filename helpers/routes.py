@@ -77,30 +77,32 @@ def _failed(name: str, error: BaseException, following: list[str]) -> str:
     label = KINDS.get(kind, kind) or type(error).__name__
     label += f" ({status})" if status and str(status) not in label else ""
     then = f"; trying {following[0]}" if following else ""
-    line = f"{name} did not answer ({label}: {words}){then}."
-    print(line)
-    return line
+    print(f"{name} did not answer ({label}: {words}){then}.")
+    return f"{name}: {label}: {str(error).strip()[:300]}"
 
 
 async def _try(names: list[str], attempt: Any, retry: dict) -> tuple[str, Any]:
-    """(name, answer) of the first provider in ``names`` whose ``attempt(name)`` works; one line per failure."""
-    failures: list[ServiceError | BaseException] = []
+    """(name, answer) of the first provider in ``names`` whose ``attempt(name)`` works; one line per failure.
+
+    When none works, the error says why each failed and keeps the first's kind and status (the documented route).
+    """
+    failures: list[tuple[BaseException, str]] = []
     for index, name in enumerate(names):
         try:
             answer = await with_retries(lambda name=name: attempt(name), **retry)
         except (ServiceError, NoAudioError, ImportError) as error:
-            failures.append(error)
-            _failed(name, error, names[index + 1 :])
+            failures.append((error, _failed(name, error, names[index + 1 :])))
             continue
         print(f"Answered by {name}{'' if name in NEEDS_KEY else ' (no key needed)'}.")
         return name, answer
-    last = failures[-1] if failures else None
+    first = failures[0][0] if failures else None
+    lines = "".join(f"\n  {line}" for _, line in failures)
     raise ServiceError(
-        f"No provider answered ({', '.join(names) or 'the list is empty'}). Try again later, change the order in "
-        "helpers.routes, or use replay mode: helpers.start('replay').",
-        kind=getattr(last, "kind", "other"),
-        status=getattr(last, "status", None),
-    )
+        f"No provider answered ({', '.join(names) or 'the list is empty'}):{lines}\nTry again later, change the "
+        "order in helpers.routes, or use replay mode: helpers.start('replay').",
+        kind=getattr(first, "kind", "other"),
+        status=getattr(first, "status", None),
+    ) from first
 
 
 async def speech(text: str, voice: str, audio_format: str, client: Any = None, **retry: Any) -> tuple[bytes, Any]:

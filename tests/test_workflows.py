@@ -64,7 +64,7 @@ def test_the_canary_is_weekly_runs_the_preflight_and_opens_an_issue_on_no_go():
     (job,) = canary["jobs"].values()
     assert job["env"]["POLLINATIONS_API_KEY"] == "${{ secrets.POLLINATIONS_API_KEY }}"
     steps = {step.get("id") or step.get("name"): step for step in job["steps"]}
-    assert "-m helpers preflight" in steps["preflight"]["run"]
+    assert "tools/preflight.py" in steps["preflight"]["run"]
     # the contract check is guarded until python -m helpers contract exists
     assert "helpers contract --help" in steps["contract"]["run"]
     (issue,) = [s for s in job["steps"] if "gh issue create" in s.get("run", "")]
