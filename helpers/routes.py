@@ -120,6 +120,8 @@ async def speech(text: str, voice: str, audio_format: str, client: Any = None, *
         on = calls.client(getattr(g4f.Provider, name))
         response = await on.chat.completions.create(messages=[{"role": "user", "content": text}], **options)
         data = speech_bytes(response)
+        if not data:  # gTTS writes an empty file when its answer holds no audio
+            raise NoAudioError(f"{name} answered, but with no audio")
         return (data if name in NEEDS_KEY else converted(data, audio_format)), transcript_of(response)
 
     return (await _try(list(SPEECH), attempt, retry))[1]
