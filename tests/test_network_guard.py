@@ -74,7 +74,8 @@ from g4f.client import AsyncClient
 
 helpers.start()
 refused = []
-calls = [(g4f.Provider.EdgeTTS, {"audio": {"voice": "en-GB-SoniaNeural"}}), (g4f.Provider.gTTS, {}), (g4f.Provider.OpenAIFM, {})]
+calls = [(g4f.Provider.EdgeTTS, {"audio": {"voice": "en-GB-SoniaNeural"}})]
+calls += [(g4f.Provider.gTTS, {}), (g4f.Provider.OpenAIFM, {})]
 for provider, options in calls:
     try:
         await AsyncClient(provider=provider).chat.completions.create(messages="Never recorded", **options)
