@@ -15,15 +15,9 @@ from .retries import diagnose
 KEYLESS = "a keyless provider (g4f.Provider.EdgeTTS, gTTS or OpenAIFM for speech; MarkItDown to transcribe)"
 REPLAY = "replay mode (helpers.start('replay')) to keep going with recorded answers"
 KEY = "your own key: POLLINATIONS_API_KEY=sk_… (https://enter.pollinations.ai), then helpers.start('live')"
-KNOWN = {  # g4f 8.8.6 bugs: (what the message contains, why, what to do)
-    "AuthManager": (
-        "a bug in g4f 8.8.6 (PollinationsAudio)",
-        "pass api_key=… (your key, or PollinationsAudio.public_key)",
-    ),
-    "asyncio.run() cannot be called": (
-        "EdgeTTS.get_models() calls asyncio.run, which fails inside a notebook (g4f 8.8.6 bug)",
-        "await asyncio.to_thread(g4f.Provider.EdgeTTS.get_models), or helpers.routes.edge_voices()",
-    ),
+KNOWN = {  # g4f 8.8.6 bugs: what the message contains -> (why, what to do)
+    "AuthManager": ("a bug in g4f 8.8.6 (PollinationsAudio)", "pass api_key=… (yours, or its public_key)"),
+    "asyncio.run() cannot": ("a g4f 8.8.6 bug: asyncio.run in a running loop", "await asyncio.to_thread(…)"),
 }
 
 
@@ -54,11 +48,8 @@ def advice(error: BaseException) -> tuple[str, str] | None:
 
 def _show(shell: Any, kind: type, error: BaseException, tb: Any, tb_offset: Any = None) -> None:
     found = None if issubclass(kind, SyntaxError) else advice(error)
-    if found is None and issubclass(kind, SyntaxError):
-        shell.showsyntaxerror()
-        return
     if found is None:
-        shell.showtraceback((kind, error, tb), tb_offset=tb_offset)
+        shell.showsyntaxerror() if issubclass(kind, SyntaxError) else shell.showtraceback((kind, error, tb), tb_offset)
         return
     from IPython.display import display
 

@@ -1,9 +1,8 @@
 """Live mode's routes: the documented Pollinations call first, then g4f's keyless providers, in an order you set.
 
-In live mode ``helpers.speak``, ``helpers.transcribe`` and the studio try the providers named in :data:`SPEECH`
-and :data:`TRANSCRIPTION` in order: one line says which answered, a failing one gives one line and the next is
-tried (a 402 is never retried). Change the order, e.g. ``helpers.routes.SPEECH = ["EdgeTTS", "gTTS"]``.
-The other modes use the documented route only. Workarounds for g4f 8.8.6 bugs are marked ``g4f bug``.
+``helpers.speak``/``transcribe`` and the studio try :data:`SPEECH`/:data:`TRANSCRIPTION` in order, one line per
+failure (a 402 is never retried); e.g. ``helpers.routes.SPEECH = ["EdgeTTS", "gTTS"]``. Other modes: the
+documented route only. Workarounds for g4f 8.8.6 bugs are marked ``g4f bug``.
 """
 
 from __future__ import annotations
@@ -22,17 +21,10 @@ from .modes import current_mode
 from .responses import speech_bytes, transcript_of
 from .retries import with_retries
 
-SPEECH = ["PollinationsAI", "EdgeTTS", "gTTS", "OpenAIFM"]
-"""Speech providers tried in live mode, in order. Only PollinationsAI needs a key (or g4f's proxy paying)."""
-TRANSCRIPTION = ["PollinationsAudio", "MarkItDown"]
-"""Transcription providers tried in live mode, in order. MarkItDown needs the offline extra (make offline)."""
-EDGE_VOICES = {"en": "en-US-AriaNeural", "ru": "ru-RU-SvetlanaNeural"}
-"""EdgeTTS voice per language. Without a voice g4f's EdgeTTS picks one at random (and fetches the voice list)."""
+SPEECH = ["PollinationsAI", "EdgeTTS", "gTTS", "OpenAIFM"]  # only PollinationsAI needs a key (or the proxy paying)
+TRANSCRIPTION = ["PollinationsAudio", "MarkItDown"]  # MarkItDown needs the offline extra (make offline)
+EDGE_VOICES = {"en": "en-US-AriaNeural", "ru": "ru-RU-SvetlanaNeural"}  # else g4f picks one at random
 NEEDS_KEY = {"PollinationsAI", "PollinationsAudio"}
-
-
-def language_of(text: str) -> str:
-    return "ru" if any("\u0400" <= character <= "\u04ff" for character in text) else "en"
 
 
 def speech_options(name: str, text: str, voice: str, audio_format: str) -> dict[str, Any]:
@@ -42,7 +34,7 @@ def speech_options(name: str, text: str, voice: str, audio_format: str) -> dict[
     provider = getattr(g4f.Provider, name)
     if name in NEEDS_KEY:  # g4f bug: PollinationsAudio.py line 137 calls AuthManager, no longer imported
         return {"model": SPEECH_MODEL, "audio": {"voice": voice, "format": audio_format}, **calls.key_for(provider)}
-    language = language_of(text)
+    language = "ru" if any("\u0400" <= character <= "\u04ff" for character in text) else "en"
     if name == "EdgeTTS":
         return {"audio": {"voice": EDGE_VOICES.get(language, EDGE_VOICES["en"])}}
     if name == "gTTS":  # g4f bug: gTTS.py line 51, default_model "en-US" is not a key of its models: say the language
@@ -70,9 +62,8 @@ KINDS = {"quota": "no budget (402)", "auth": "refused", "rate-limit": "rate-limi
 
 def _failed(name: str, error: BaseException, following: list[str]) -> str:
     words = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-    words = re.sub(r"^(?:[a-z-]+: )?(?:(?:Error|Response) \d{3}: )?(?:Error [A-Z_]+: )?", "", words).split(". ")[0][
-        :100
-    ]
+    words = re.sub(r"^(?:[a-z-]+: )?(?:(?:Error|Response) \d{3}: )?(?:Error [A-Z_]+: )?", "", words)
+    words = words.split(". ")[0][:100]
     kind, status = getattr(error, "kind", None), getattr(error, "status", None)
     label = KINDS.get(kind, kind) or type(error).__name__
     label += f" ({status})" if status and str(status) not in label else ""

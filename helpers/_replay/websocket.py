@@ -1,12 +1,8 @@
-"""WebSocket record and replay at the message level (EdgeTTS's read-aloud socket), inside the vcrpy cassette.
+"""WebSocket record and replay at the message level (EdgeTTS), inside the vcrpy cassette.
 
-vcrpy sees HTTP only. While a cassette is attached, ``aiohttp.ClientSession._ws_connect`` is wrapped:
-- record: the real socket is used, and on close the session is appended to the cassette;
-- replay: no connection is made; once the client has sent its frames and starts reading, the session whose
-  request matches is played back frame by frame, or the request is refused as unrecorded.
-A session is one cassette entry: ``GET wss://…`` (query normalised like HTTP ones) whose body is the JSON list of
-text frames sent (timestamps and request ids made stable, secrets scrubbed), answered by status 101 whose body is
-the frames received, one JSON object a line: ``{"text": …}`` or ``{"binary": base64}``.
+While a cassette is attached, ``ClientSession._ws_connect`` is wrapped. Record: the real socket is used and the
+session is appended on close. Replay: nothing connects; once the client reads, the session whose request (URL +
+text frames sent, stamps made stable) matches is played frame by frame (a 101 answer, one JSON frame a line).
 """
 
 from __future__ import annotations
@@ -48,14 +44,13 @@ def frames_answer(received: list[str | bytes]) -> dict:
 
 def _frames(answer: dict) -> list[aiohttp.WSMessage]:
     body = answer["body"]["string"]
-    messages = []
-    for line in (body.decode() if isinstance(body, bytes) else body).splitlines():
-        item = json.loads(line)
-        if "text" in item:
-            messages.append(aiohttp.WSMessage(aiohttp.WSMsgType.TEXT, item["text"], None))
-        else:
-            messages.append(aiohttp.WSMessage(aiohttp.WSMsgType.BINARY, base64.b64decode(item["binary"]), None))
-    return messages
+    items = [json.loads(line) for line in (body.decode() if isinstance(body, bytes) else body).splitlines()]
+    kinds = {"text": aiohttp.WSMsgType.TEXT, "binary": aiohttp.WSMsgType.BINARY}
+    return [
+        aiohttp.WSMessage(kinds[k], base64.b64decode(v) if k == "binary" else v, None)
+        for i in items
+        for k, v in i.items()
+    ]
 
 
 class _Session:
@@ -72,11 +67,6 @@ class _Session:
         self.sent.append(data)
         if self.real is not None:
             await self.real.send_str(data, *args, **kwargs)
-
-    async def send_bytes(self, data: bytes, *args: Any, **kwargs: Any) -> None:
-        self.sent.append(base64.b64encode(data).decode())
-        if self.real is not None:
-            await self.real.send_bytes(data, *args, **kwargs)
 
     async def receive(self, timeout: float | None = None) -> aiohttp.WSMessage:
         if self.real is not None:
@@ -111,7 +101,7 @@ class _Session:
             self.cassette.append(session_request(self.url, self.sent), frames_answer(self.received))
         return True
 
-    async def __aenter__(self) -> _Session:
+    async def __aenter__(self) -> _Session:  # aiohttp's ws_connect context manager enters what it returns
         return self
 
     async def __aexit__(self, *exc: Any) -> None:
