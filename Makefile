@@ -109,6 +109,7 @@ standins: $(STAMP) $(DOC_STAMP)
 	$(BIN)/python tools/build_standins.py
 	$(BIN)/python tools/build_standins.py --python $(DOC_BIN)/python
 	$(BIN)/python tools/build_faults.py
+	$(BIN)/python tools/standins_providers.py
 
 clean:
 	rm -rf .scratch
