@@ -18,6 +18,7 @@ import os
 import shutil
 import sys
 import tempfile
+from importlib.metadata import version
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -95,7 +96,7 @@ def relabel(response: dict) -> dict:
     return {**response, "headers": {**headers, "date": DATE, "x-tutorial-provenance": [PROVENANCE]}}
 
 
-def merge(fresh: Path, target: Path) -> int:
+def merge(fresh: Path, target: Path) -> list:
     """Put the fresh stand-ins into ``target``, replacing older stand-ins of the same request; live ones stay."""
     from vcr.serialize import deserialize, serialize
     from vcr.serializers import yamlserializer
@@ -115,7 +116,26 @@ def merge(fresh: Path, target: Path) -> int:
     entries = [(q, a) for q, a in entries if key(q) not in replaced] + made
     cassette = {"requests": [q for q, _ in entries], "responses": [a for _, a in entries]}
     target.write_text(serialize(cassette, yamlserializer), encoding="utf-8")
-    return len(made)
+    return made
+
+
+def write_shapes(made: list, g4f_version: str) -> None:
+    """Add the shape of each stand-in answer to recordings/stand-in-shapes.json (the contract check reads it)."""
+    import json
+
+    try:
+        from helpers import contract
+    except ImportError:  # moved to tools/
+        import contract
+
+    path = contract.shapes_path()
+    everything = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    shapes, seen = everything.setdefault(g4f_version, {}), set()
+    for request, response in made:
+        route, shape = contract.route(request), contract.answer_shape(response)
+        shapes[route] = contract.merge(shapes[route], shape) if route in seen else shape
+        seen.add(route)
+    path.write_text(json.dumps(everything, indent=1, sort_keys=True) + "\n", encoding="utf-8")
 
 
 def main() -> None:
@@ -138,8 +158,9 @@ def main() -> None:
                 helpers.stop()
         finally:
             os.chdir(here)
-        count = merge(fresh, target)
-    print(f"wrote {count} stand-in answers to {paths.relative(target)} ({target.stat().st_size // 1024} KiB)")
+        made = merge(fresh, target)
+    write_shapes(made, version("g4f"))
+    print(f"wrote {len(made)} stand-in answers to {paths.relative(target)} ({target.stat().st_size // 1024} KiB)")
 
 
 if __name__ == "__main__":
