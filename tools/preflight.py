@@ -342,7 +342,12 @@ def render(data: dict[str, Any]) -> str:
         f"Teach with today: speech {', '.join(speech) or 'none live (use replay)'}; "
         f"transcription {', '.join(heard) or 'none live (use replay)'}."
     )
-    if failed:
+    if failed and speech and heard:
+        lines.append(
+            f"NO-GO: {', '.join(failed)}. Live mode still speaks and transcribes through the providers above "
+            f"(helpers.speak and transcribe fall back by themselves); for the documented cells of those paths, {ROOM}."
+        )
+    elif failed:
         lines.append(f"NO-GO: {', '.join(failed)}. Do not rely on live mode in class today; {ROOM}.")
     else:
         lines.append("GO: every path the notebooks use answered. Run this again 30 minutes before class.")
