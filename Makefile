@@ -125,6 +125,7 @@ standins: $(STAMP) $(DOC_STAMP)
 	$(BIN)/python tools/build_standins.py
 	$(BIN)/python tools/build_standins.py --python $(DOC_BIN)/python
 	$(BIN)/python tools/build_faults.py
+	$(BIN)/python tools/standins_providers.py
 
 clean:
 	rm -rf .scratch
@@ -133,7 +134,7 @@ clean:
 ## Writes artifacts/preflight.json (keys redacted). Set POLLINATIONS_API_KEY first to check your own key.
 .PHONY: preflight
 preflight: $(STAMP)
-	$(BIN)/python -m helpers preflight
+	$(BIN)/python tools/preflight.py
 
 ## A room on JupyterHub (deploy/): the hub tools in .venv, and configurable-http-proxy from npm.
 HUB_STAMP := $(VENV)/.hub-installed

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from . import offline
-from ._replay import before_start, cassettes, netguard, transport
+from ._replay import before_start, cassettes, netguard, transport, websocket
 from ._replay.isolation import hide_api_keys, isolate_g4f, restore_api_keys
 from ._replay.paths import relative
 from .constants import MODE_VARIABLE, OFFLINE_MODES, Mode
@@ -53,6 +53,7 @@ def stop() -> None:
     if _state.unwatched_request is not None:
         transport.unwatch(_state.unwatched_request)
     if _state.context is not None:
+        websocket.detach()
         cassettes.close_cassette(_state.context, _state.cassette)
     _restore_providers()
     netguard.allow_network()
@@ -177,6 +178,7 @@ def start(mode: str | None = None, *, recordings_file: str | os.PathLike | None 
         _use_local_providers(fallback=chosen is Mode.AUTO)
     if chosen is not Mode.LIVE and chosen is not Mode.LOCAL:
         _state.context, _state.cassette = cassettes.open_cassette(path, record=chosen is Mode.RECORD, parsed=parsed)
+        websocket.attach(_state.cassette, record=chosen is Mode.RECORD)
     _state.unwatched_request = transport.watch()
     _state.mode = chosen
     print(mode_line(chosen, path, cassettes.describe_recordings(*parsed) if parsed else None))

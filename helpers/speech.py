@@ -3,24 +3,21 @@
 They make exactly the documented g4f calls, but first check the input (text,
 voice, format, files) so mistakes are caught before anything is sent, retry
 what is worth retrying, and only write a file once the whole answer is in.
+In live mode they take the first route that answers (:mod:`helpers.routes`).
 """
 
 from __future__ import annotations
 
 import difflib
 import os
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-from . import calls, offline
+from . import routes
 from .audio import describe_audio
-from .constants import FORMATS, MAX_TEXT, VOICES, Mode
-from .errors import ServiceError, SpeechRequestError
+from .constants import FORMATS, MAX_TEXT, VOICES
+from .errors import SpeechRequestError
 from .files import check_target, save_bytes
-from .modes import current_mode
-from .responses import speech_bytes, transcript_of
-from .retries import with_retries
 
 
 def _suggest(value: object, choices: tuple[str, ...]) -> str:
@@ -96,7 +93,7 @@ async def speak(
     audio_format = format_for(path, audio_format)
     text = check_speech_request(text, voice, audio_format)
     check_target(path, overwrite=overwrite)  # before the request: a mistake costs nothing
-    audio, _transcript = await synthesise(text, voice=voice, audio_format=audio_format, client=client, **retry)
+    audio, _transcript = await routes.speech(text, voice, audio_format, client, **retry)
     return save_bytes(audio, path, overwrite=overwrite)
 
 
@@ -105,52 +102,18 @@ async def synthesise(
 ) -> tuple[bytes, str | None]:
     """The checked speech call without saving: returns (audio bytes, transcript)."""
     text = check_speech_request(text, voice, audio_format)
-
-    def call(client: Any) -> Callable[[], Awaitable[Any]]:
-        return lambda: calls.speech(client, text, voice=voice, audio_format=audio_format)
-
-    response = await _recorded_else_local(
-        call(client or calls.client()), lambda: call(_offline_client("PiperSpeech")), retry
-    )
-    return speech_bytes(response), transcript_of(response)
-
-
-def _offline_client(engine: str) -> Any:
-    offline.require()
-    return calls.client(getattr(offline, engine))
-
-
-async def _recorded_else_local(
-    call: Callable[[], Awaitable[Any]], offline_call: Callable[[], Callable[[], Awaitable[Any]]], retry: dict
-) -> Any:
-    """Make the call; in auto mode, a request nobody recorded goes to the offline engine instead."""
-    try:
-        return await with_retries(call, **retry)
-    except ServiceError as error:
-        if error.kind != "unrecorded" or current_mode() is not Mode.AUTO:
-            raise
-    return await with_retries(offline_call(), **retry)
+    return await routes.speech(text, voice, audio_format, client, **retry)
 
 
 async def transcribe(path: str | os.PathLike, *, client: Any = None, provider: Any = None, **retry: Any) -> str:
     """Transcribe an audio file with the documented call shape; returns the text.
 
     The file is checked first (missing, empty, too large, not audio). The
-    provider defaults to ``PollinationsAudio`` with g4f's public key.
+    provider defaults to ``PollinationsAudio`` with g4f's public key; in live
+    mode without a provider, :data:`helpers.routes.TRANSCRIPTION` is walked.
     """
     info = describe_audio(path)
-    data = info.path.read_bytes()
-    provider, key = calls.transcription_provider(provider)
-    media = [[data, info.path.name]]
-
-    def call(client: Any, **extra: Any) -> Callable[[], Awaitable[Any]]:
-        return lambda: calls.transcription(client, media, **extra)
-
-    response = await _recorded_else_local(
-        call(client or calls.client(), provider=provider, **key),
-        lambda: call(_offline_client("WhisperTranscription")),
-        retry,
-    )
+    response = await routes.transcription(info.path.read_bytes(), info.path.name, provider, client, **retry)
     text = response.choices[0].message.content
     if not isinstance(text, str) or not text.strip():
         raise ValueError(f"The service heard no words in {info.path.name}. Is there speech in it?")

@@ -6,14 +6,20 @@ transcription and the fallback via PollinationsAudio); the network guard refuses
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import fake_pollinations
 import g4f
 import pytest
 from support import SAMPLE, run
 
 import helpers
-from helpers import calls, preflight
+from helpers import calls
 from helpers.retries import diagnose
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+import preflight  # noqa: E402
 
 live_fake = fake_pollinations.live_fake  # the fixture: live mode against the fake
 

@@ -14,11 +14,30 @@ import sys
 import fake_pollinations
 import pytest
 from fake_pollinations import FakePollinations
+from fake_providers import real_hosts
 from support import ROOT, run
 
-from helpers import preflight
+sys.path.insert(0, str(ROOT / "tools"))
+import preflight  # noqa: E402
 
-live_fake = fake_pollinations.live_fake  # the fixture: live mode against the fake
+from helpers._replay import netguard  # noqa: E402
+
+_live_pollinations = fake_pollinations.live_fake  # live mode, g4f's Pollinations providers pointed at a fake
+KEYLESS = {"EdgeTTS": "GO", "gTTS": "GO", "OpenAIFM": "GO", "MarkItDown": "GO"}
+
+
+@pytest.fixture
+def keyless():
+    """The keyless services' fakes on their real hostnames (nothing else resolves)."""
+    with real_hosts() as fake:
+        yield fake
+
+
+@pytest.fixture
+def live_fake(_live_pollinations, keyless):
+    netguard.allow_network()  # the keyless fakes answer the real names; real_hosts refuses every other name
+    return _live_pollinations
+
 
 KEY = "sk_test_instructor_5f3a9c1e7b"
 
@@ -40,6 +59,7 @@ def test_go_without_a_key_when_the_services_answer(live_fake):
         "fallback": "GO",
         "rate limit": "GO",
         "key": "SKIP",
+        **KEYLESS,
     }
     assert "WER 0.00" in by_path(checks, "transcription").reason
     assert preflight.report(checks)["go"] is True
@@ -124,12 +144,13 @@ def _preflight_process(fake, tmp_path, env=None):
         **{k: v for k, v in os.environ.items() if k != "POLLINATIONS_API_KEY"},
         "PYTHONPATH": str(ROOT / "tests" / "preflight_site"),
         "FAKE_POLLINATIONS_URL": fake.url,
+        "FAKE_KEYLESS_FAULTS": "{}",
         "NETWORK_ATTEMPTS_LOG": str(attempts),
         "NO_PROXY": "127.0.0.1,localhost",
         **(env or {}),
     }
     report = tmp_path / "preflight.json"
-    command = [sys.executable, "-m", "helpers", "preflight", "--timeout", "5", "--report", str(report)]
+    command = [sys.executable, "tools/preflight.py", "--timeout", "5", "--report", str(report)]
     done = subprocess.run(command, cwd=ROOT, env=environment, capture_output=True, text=True, timeout=180)
     assert attempts.read_text() == "", "something tried to leave the machine"
     return done, report.read_text()
@@ -147,7 +168,7 @@ def test_make_preflight_runs_in_a_fresh_process_and_exits_0_on_go(fake, tmp_path
     assert done.returncode == 0, done.stdout + done.stderr
     assert "GO: every path the notebooks use answered" in done.stdout
     data = json.loads(text)
-    assert data["go"] is True and [c["verdict"] for c in data["checks"]] == ["GO"] * 6
+    assert data["go"] is True and [c["verdict"] for c in data["checks"]] == ["GO"] * 10
     assert KEY not in done.stdout + done.stderr + text  # the key is used, never shown or stored
     assert any(entry.authorization == f"Bearer {KEY}" for entry in fake.log)
 
@@ -164,3 +185,29 @@ def test_a_no_go_exits_1_and_names_the_fix(fake, tmp_path):
 def test_the_report_redacts_keys():
     text = preflight.redacted('{"error": "Bearer sk_live_abcdefgh1234 and short"}', "short")
     assert "sk_live" not in text and "short" not in text
+
+
+KEYLESS_NO_GO = {
+    "EdgeTTS refused (403)": ("edge", "refused", "EdgeTTS", "refused access (403)"),
+    "EdgeTTS socket broken": ("edge", "broken", "EdgeTTS", "cannot be reached"),
+    "gTTS rate-limited": ("gtts", 429, "gTTS", "429"),
+    "gTTS malformed": ("gtts", "malformed", "gTTS", "not in the shape"),
+    "OpenAIFM answers JSON": ("openaifm", "malformed", "OpenAIFM", "not in the shape"),
+    "Google refuses the key": ("google", "refused", "MarkItDown", "failed"),
+}
+
+
+@pytest.mark.parametrize("service, fault, path, reason", KEYLESS_NO_GO.values(), ids=KEYLESS_NO_GO.keys())
+def test_a_failing_keyless_service_is_a_no_go_and_left_out_of_what_to_teach(
+    live_fake, keyless, service, fault, path, reason
+):
+    keyless.faults[service] = fault
+    checks = run(preflight.run(timeout=5, in_a_row=1))
+    check = by_path(checks, path)
+    text = preflight.render(preflight.report(checks))
+    assert check.verdict == "NO-GO", text
+    assert reason in check.reason, text
+    assert check.fix.startswith("teach with the providers that are GO")
+    speech, heard = preflight.teach_with(preflight.report(checks)["checks"])
+    assert path not in speech + heard and "PollinationsAI" in speech  # the others still answer
+    assert f"Teach with today: speech {', '.join(speech)}" in text

@@ -220,6 +220,8 @@ def normalise_body(request: Request) -> Request:
         request.body = summarise_form(body)
     elif isinstance(body, bytes) and content_type.startswith("multipart/form-data"):
         request.body = summarise_multipart(body, content_type)
+    elif isinstance(body, bytes) and content_type.startswith("audio/") and not body.startswith(b"audio/"):
+        request.body = f"{content_type}: {len(body)} bytes, sha256 {hashlib.sha256(body).hexdigest()}"  # a FLAC upload
     elif isinstance(body, (dict, list)):  # aiohttp's json= argument
         request.body = json.dumps(_normalise_json(body), sort_keys=True)
     elif isinstance(body, (bytes, str)) and body:

@@ -33,8 +33,7 @@ def require() -> None:
         raise OfflineExtraMissingError(
             f"Offline speech needs the offline extra (missing: {', '.join(missing)}). "
             "Install it with `make offline` (or pip install -r requirements-offline.txt), then restart the kernel. "
-            "Binder leaves it out (about 650 MB), so there this part cannot run: read it, or run it on your "
-            "own machine.",
+            "Binder and the hub images carry it.",
             name=missing[0],
         )
 

@@ -1,8 +1,10 @@
-"""Preflight: can live mode be trusted in front of a room today?  ``make preflight`` or ``python -m helpers preflight``.
+"""Preflight: can live mode be trusted in front of a room today?  ``make preflight`` or ``python tools/preflight.py``.
 
 It tries, live, every path the notebooks use, in a fresh process (so g4f's model-list cache is fresh):
 the model list, the documented speech call, transcription of ``notebooks/audio.wav``, notebook 06's
-fallback, a few requests in a row (the rate limit) and, when ``POLLINATIONS_API_KEY`` is set, the key.
+fallback, a few requests in a row (the rate limit), when ``POLLINATIONS_API_KEY`` is set the key, and
+g4f's keyless providers (EdgeTTS, gTTS, OpenAIFM, MarkItDown: notebook 10, ``helpers.routes``). The last
+line says which providers to teach with today.
 Each path gets GO or NO-GO with the reason and the fix; any NO-GO makes the exit status 1. The report,
 with keys redacted, is written to ``artifacts/preflight.json``. Each run spends a few requests of the key.
 """
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import io
 import json
 import os
 import subprocess
@@ -23,14 +26,16 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-from . import calls
-from ._replay.paths import project_root, relative
-from ._replay.scrub import REDACTED, scrub_text
-from .audio import describe_audio
-from .errors import AudioFileError, NoAudioError, ServiceError
-from .responses import speech_bytes
-from .retries import with_retries
-from .wer import wer
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from helpers import calls, routes  # noqa: E402
+from helpers._replay.paths import project_root, relative  # noqa: E402
+from helpers._replay.scrub import REDACTED, scrub_text  # noqa: E402
+from helpers.audio import describe_audio  # noqa: E402
+from helpers.errors import AudioFileError, NoAudioError, ServiceError  # noqa: E402
+from helpers.responses import speech_bytes  # noqa: E402
+from helpers.retries import with_retries  # noqa: E402
+from helpers.wer import wer  # noqa: E402
 
 REFERENCE = "go forward ten meters"  # what notebooks/audio.wav says
 WER_LIMIT = 0.5
@@ -227,6 +232,60 @@ async def _key(timeout: float, checks: list[Check]) -> Check:
     return Check("key", False, reason, fix, details)
 
 
+KEYLESS_SPEECH = ("EdgeTTS", "gTTS", "OpenAIFM")
+KEYLESS_FIX = "teach with the providers that are GO (last line); or " + ROOM
+
+
+async def _keyless_speech(name: str, timeout: float, scratch: Path) -> Check:
+    import g4f
+
+    text = "Good day to the world."
+    options = routes.speech_options(name, text, "alloy", "mp3")
+    client = calls.client(getattr(g4f.Provider, name))
+    ask = lambda: client.chat.completions.create(messages=[{"role": "user", "content": text}], **options)  # noqa: E731
+    audio = _check_audio(speech_bytes(await with_retries(ask, attempts=1, timeout=timeout)), scratch, f"{name}.mp3")
+    return Check(name, True, f"an mp3 of {audio['seconds']} s that decodes (no key needed)", details=audio)
+
+
+async def _markitdown(timeout: float) -> Check:
+    import g4f
+
+    provider = g4f.Provider.MarkItDown
+    if not provider.working:
+        return Check("MarkItDown", False, "not installed (it comes with the offline extra)", "make offline")
+    sample = (project_root() or Path.cwd()) / "notebooks" / "audio.wav"
+    media = [[io.BytesIO(sample.read_bytes()), sample.name]]
+    ask = lambda: calls.transcription(calls.client(provider), media)  # noqa: E731
+    text = (await with_retries(ask, attempts=1, timeout=timeout)).choices[0].message.content
+    if not isinstance(text, str) or not text.strip():
+        raise ShapeError("the transcription came back empty")
+    errors = wer(REFERENCE, text)
+    details = {"heard": scrub_text(text)[:200], "wer": round(errors, 2)}
+    return Check(
+        "MarkItDown", errors <= WER_LIMIT, f"heard {text[:60]!r} (WER {errors:.2f}, no key needed)", "", details
+    )
+
+
+async def _keyless(timeout: float, scratch: Path) -> list[Check]:
+    checks = [await _timed(n, timeout, lambda n=n: _keyless_speech(n, timeout, scratch)) for n in KEYLESS_SPEECH]
+    checks.append(await _timed("MarkItDown", timeout, lambda: _markitdown(timeout)))
+    for check in checks:
+        if check.go is False and check.fix != "make offline":
+            check.fix = KEYLESS_FIX
+        if check.details.get("kind") in ("auth", "quota"):  # no key is involved: the service turned us away
+            check.reason = f"the service refused access ({check.details.get('status')}); no key would help"
+    return checks
+
+
+def teach_with(checks: list[dict[str, Any]]) -> tuple[list[str], list[str]]:
+    """(speech providers, transcription providers) that answered, in helpers.routes' order."""
+    go = {check["path"] for check in checks if check["go"]}
+    speech = (["PollinationsAI"] if "speech" in go else []) + [n for n in KEYLESS_SPEECH if n in go]
+    speech += ["PollinationsAudio"] if "fallback" in go else []
+    heard = (["PollinationsAudio"] if "transcription" in go else []) + (["MarkItDown"] if "MarkItDown" in go else [])
+    return speech, heard
+
+
 def _quota() -> ServiceError:
     return ServiceError("Response 402: balance 0", kind="quota", status=402)
 
@@ -244,6 +303,7 @@ async def run(*, timeout: float = 30.0, in_a_row: int = 3) -> list[Check]:
         else:
             checks.append(Check("rate limit", None, "not tried: the speech call already fails"))
         checks.append(await _timed("key", timeout, lambda: _key(timeout, checks)))
+        checks += await _keyless(timeout, scratch)
     fallback = checks[3]
     if checks[1].go is False and fallback.go:
         checks[1].fix += "; or fall back to PollinationsAudio as notebook 06 does (fallback: GO)"
@@ -277,7 +337,17 @@ def render(data: dict[str, Any]) -> str:
         if check["go"] is not True and check["fix"]:
             lines.append(f"  {'':<6} {'':<14} fix: {check['fix']}")
     failed = [check["path"] for check in data["checks"] if check["go"] is False]
-    if failed:
+    speech, heard = teach_with(data["checks"])
+    lines.append(
+        f"Teach with today: speech {', '.join(speech) or 'none live (use replay)'}; "
+        f"transcription {', '.join(heard) or 'none live (use replay)'}."
+    )
+    if failed and speech and heard:
+        lines.append(
+            f"NO-GO: {', '.join(failed)}. Live mode still speaks and transcribes through the providers above "
+            f"(helpers.speak and transcribe fall back by themselves); for the documented cells of those paths, {ROOM}."
+        )
+    elif failed:
         lines.append(f"NO-GO: {', '.join(failed)}. Do not rely on live mode in class today; {ROOM}.")
     else:
         lines.append("GO: every path the notebooks use answered. Run this again 30 minutes before class.")
@@ -291,7 +361,7 @@ def _crashed(detail: str) -> dict[str, Any]:
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="python -m helpers preflight", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python tools/preflight.py", description=__doc__.splitlines()[0])
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds per request (default 30)")
     parser.add_argument("--in-a-row", type=int, default=3, help="requests in a row for the rate limit (default 3)")
     parser.add_argument("--report", type=Path, help="where the JSON goes (default artifacts/preflight.json)")
@@ -299,7 +369,7 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     key = calls.own_key()
     if args.here:
-        from .modes import start
+        from helpers.modes import start
 
         start("live")
         data = report(asyncio.run(run(timeout=args.timeout, in_a_row=args.in_a_row)))
@@ -308,7 +378,7 @@ def main(argv: list[str]) -> int:
     target = args.report or (project_root() or Path.cwd()) / "artifacts" / "preflight.json"
     with tempfile.TemporaryDirectory() as folder:
         raw = Path(folder) / "report.json"
-        command = [sys.executable, "-m", "helpers", "preflight", "--here", "--report", str(raw)]
+        command = [sys.executable, str(Path(__file__).resolve()), "--here", "--report", str(raw)]
         command += ["--timeout", str(args.timeout), "--in-a-row", str(args.in_a_row)]
         env = {**os.environ, "G4F_CACHE_DIR": str(Path(folder) / "g4f-cache")}
         try:
