@@ -56,8 +56,11 @@ documented: $(DOC_STAMP)
 offline: $(OFFLINE_STAMP)
 
 ## Open the tutorials in JupyterLab (replay mode unless G4F_TUTORIAL_MODE says otherwise).
+## As root (a container, a CI machine) Jupyter refuses to start without --allow-root: it is added, and said.
 lab: $(STAMP) $(DOC_STAMP)
-	$(BIN)/jupyter lab notebooks/00_start_here.ipynb
+	@if [ "$$(id -u)" = 0 ]; then echo "make lab: running as root (a container?), so JupyterLab starts with --allow-root."; fi
+	@echo "make lab: JupyterLab prints its address below (http://localhost:8888/lab?token=...)."
+	$(BIN)/jupyter lab $$([ "$$(id -u)" = 0 ] && echo --allow-root) notebooks/00_start_here.ipynb
 
 ## Unit tests, every notebook under nbval against the recordings (both environments; of the Russian edition, the
 ## sample in tests/nbval_config/rules.py, all of it in make test-ru), then every notebook

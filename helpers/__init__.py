@@ -8,14 +8,16 @@ Everything a notebook calls is listed in ``__all__``; the errors are in
 from . import errors
 from .audio import describe_audio, play
 from .environment import environment_report
-from .faults import simulated, simulated_latency
+from .faults import available_faults, simulated, simulated_latency
 from .modes import current_mode, start, stop
 from .providers import find_provider
 from .responses import save_speech, transcript_of
 from .retries import with_retries
 from .speech import speak, transcribe
+from .wer import wer as word_error_rate
 
 __all__ = [
+    "available_faults",
     "current_mode",
     "describe_audio",
     "environment_report",
@@ -28,7 +30,17 @@ __all__ = [
     "speak",
     "start",
     "stop",
+    "studio",
     "transcribe",
     "transcript_of",
     "with_retries",
+    "word_error_rate",
 ]
+
+
+def __getattr__(name: str):  # the studio imports ipywidgets: only for the notebooks that open it
+    if name == "studio":
+        import importlib
+
+        return importlib.import_module(".studio", __name__)
+    raise AttributeError(f"module 'helpers' has no attribute {name!r}")

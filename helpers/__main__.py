@@ -22,10 +22,6 @@ def main(argv: list[str]) -> int:
         from . import preflight
 
         return preflight.main(argv[1:])
-    if argv[0] == "contract":
-        from . import contract
-
-        return contract.main(argv[1:])
     start()
     sys.argv = argv
     runpy.run_path(argv[0], run_name="__main__")

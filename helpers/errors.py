@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from vcr.errors import CannotOverwriteExistingCassetteException
-
 
 class TutorialError(Exception):
     """Base class of the helpers' errors."""
@@ -44,11 +42,8 @@ class ServiceError(TutorialError, RuntimeError):
         self.kind, self.status, self.attempts = kind, status, attempts
 
 
-class UnrecordedRequestError(TutorialError, CannotOverwriteExistingCassetteException):
-    """Replay mode got a request that no recording answers; nothing was sent.
-
-    A subclass of vcrpy's own error, so code that catches vcrpy's still works.
-    """
+class UnrecordedRequestError(TutorialError, LookupError):
+    """Replay mode got a request that no recording answers; nothing was sent."""
 
     def __init__(self, message: str, *, request: Any = None) -> None:
         Exception.__init__(self, message)
@@ -89,6 +84,17 @@ class NotStartedError(TutorialError, ConnectionRefusedError):
             "replay answers from the recordings, helpers.start('live') goes online."
         )
         self.target = target
+
+
+class NetworkBlockedError(TutorialError, ConnectionRefusedError):
+    """A connection off this machine in a mode that never goes online (replay, local, auto); nothing was sent."""
+
+    def __init__(self, target: Any = None, mode: str = "replay") -> None:
+        super().__init__(
+            f"Blocked a network connection to {target!r}: {mode} mode never uses the internet (nothing was sent). "
+            "Go online with helpers.start('live') (or G4F_TUTORIAL_MODE=live) to reach the real services."
+        )
+        self.target, self.mode = target, mode
 
 
 class OfflineExtraMissingError(TutorialError, ModuleNotFoundError):

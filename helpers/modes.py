@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import functools
 import os
 from dataclasses import dataclass
 from importlib.metadata import version
@@ -14,7 +15,7 @@ from ._replay import before_start, cassettes, netguard, transport
 from ._replay.isolation import hide_api_keys, isolate_g4f, restore_api_keys
 from ._replay.paths import relative
 from .constants import MODE_VARIABLE, OFFLINE_MODES, Mode
-from .errors import ArgumentError, RecordingsFileError
+from .errors import ArgumentError, NetworkBlockedError, RecordingsFileError, UnrecordedRequestError
 
 LOCAL_NAMES = ("PollinationsAI", "PollinationsAudio")  # the providers the documented calls name
 _MISSING = object()
@@ -62,15 +63,35 @@ def stop() -> None:
 atexit.register(stop)
 
 
-def _use_local_providers() -> None:
-    """Point the documented provider names at the offline LocalAudio provider."""
+def _recorded_else_local(original: Any, local: Any) -> Any:
+    """Auto mode's provider: ``original`` through the recordings; a request nobody recorded goes to ``local``."""
+
+    class RecordedElseLocal(original):
+        @classmethod
+        async def create_async_generator(cls, model: str, messages: Any, **kwargs: Any) -> Any:
+            try:
+                async for chunk in original.create_async_generator(model, messages, **kwargs):
+                    yield chunk
+                return
+            except UnrecordedRequestError:
+                pass
+            async for chunk in local.create_async_generator(model, messages, **kwargs):
+                yield chunk
+
+    RecordedElseLocal.__name__ = RecordedElseLocal.__qualname__ = original.__name__
+    return RecordedElseLocal
+
+
+def _use_local_providers(fallback: bool) -> None:
+    """Point the documented provider names at Piper and faster-whisper: always (local), or when unrecorded (auto)."""
     import g4f.Provider
 
     from .offline.local import LocalAudio
 
     _state.replaced_providers = {name: g4f.Provider.__dict__.get(name, _MISSING) for name in LOCAL_NAMES}
     for name in LOCAL_NAMES:
-        setattr(g4f.Provider, name, LocalAudio)
+        original = getattr(g4f.Provider, name)
+        setattr(g4f.Provider, name, _recorded_else_local(original, LocalAudio) if fallback else LocalAudio)
 
 
 def _restore_providers() -> None:
@@ -86,23 +107,24 @@ def _restore_providers() -> None:
     _state.replaced_providers = None
 
 
-def mode_line(mode: Mode, path: Path | None) -> str:
+def mode_line(mode: Mode, path: Path | None, recordings: list | None = None) -> str:
     """The one line ``start()`` prints."""
     where = relative(path) if path else ""
+    local = "g4f.Provider.PollinationsAI and PollinationsAudio"
     if mode is Mode.REPLAY:
-        kind = cassettes.provenance_summary(cassettes.load_recordings(path))
+        kind = cassettes.provenance_summary(recordings or [])
         return (
             f"Mode: replay. Answers come from {kind} in {where}; nothing goes online. "
             "Go online with helpers.start('live')."
         )
     if mode is Mode.LOCAL:
         return (
-            "Mode: local. Answers come from Piper and faster-whisper on this machine "
-            "(g4f.Provider.PollinationsAI and PollinationsAudio point at them); nothing goes online."
+            f"Mode: local. Answers come from Piper and faster-whisper on this machine ({local} point at them); "
+            "nothing goes online."
         )
     if mode is Mode.AUTO:
         return (
-            f"Mode: auto. Answers come from {where} when recorded, otherwise from Piper and "
+            f"Mode: auto. Answers come from {where} when recorded; {local} answer the rest with Piper and "
             "faster-whisper on this machine; nothing goes online."
         )
     if mode is Mode.RECORD:
@@ -138,26 +160,26 @@ def start(mode: str | None = None, *, recordings_file: str | os.PathLike | None 
             else "Install the pinned g4f from requirements.txt, or use helpers.start('live')."
         )
         raise FileNotFoundError(f"There are no recordings at {relative(path)} (g4f {version('g4f')}). {fix}")
+    parsed = None
     if needs_recordings and (path.exists() or path.is_symlink()):
         try:
-            cassettes.check_recordings(path)
+            parsed = cassettes.read_recordings(path)
         except RecordingsFileError as error:
             still = f"The current mode ({_state.mode}) is still on." if _state.mode else "No mode was turned on."
             raise RecordingsFileError(f"{error} {still}") from None
     before_start.lift()
-    before_start.install_kernel_config()  # the next kernels of this environment refuse requests before start()
     stop()
     isolate_g4f()
     if chosen in OFFLINE_MODES:
         hide_api_keys()
-        netguard.block_network()
-    if chosen is Mode.LOCAL:
-        _use_local_providers()
-    elif chosen is not Mode.LIVE:
-        _state.context, _state.cassette = cassettes.open_cassette(path, record=chosen is Mode.RECORD)
+        netguard.block_network(functools.partial(NetworkBlockedError, mode=chosen.value))
+    if chosen in (Mode.LOCAL, Mode.AUTO):
+        _use_local_providers(fallback=chosen is Mode.AUTO)
+    if chosen is not Mode.LIVE and chosen is not Mode.LOCAL:
+        _state.context, _state.cassette = cassettes.open_cassette(path, record=chosen is Mode.RECORD, parsed=parsed)
     _state.unwatched_request = transport.watch()
     _state.mode = chosen
-    print(mode_line(chosen, path))
+    print(mode_line(chosen, path, cassettes.describe_recordings(*parsed) if parsed else None))
 
 
 def current_mode() -> Mode | None:

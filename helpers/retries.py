@@ -6,18 +6,63 @@ import asyncio
 import json
 import re
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import TypeVar
 
 import aiohttp
 import tenacity
-from vcr.errors import CannotOverwriteExistingCassetteException
 
-from ._replay.transport import Seen, observe
-from .errors import ArgumentError, NotStartedError, ServiceError
+from .errors import ArgumentError, NetworkBlockedError, NotStartedError, ServiceError, UnrecordedRequestError
 
 T = TypeVar("T")
 STATUS = re.compile(r"\b(?:Error|Response|status)[ :]+(\d{3})\b")
+NO_NAME = re.compile(r"NameResolution|Name or service not known|Temporary failure in name resolution|nodename nor")
+
+
+@dataclass(frozen=True)
+class Seen:
+    """What an answer said about itself."""
+
+    status: int
+    url: str
+    retry_after: float | None
+
+
+_observed: ContextVar[list[Seen] | None] = ContextVar("observed", default=None)
+
+
+def observe() -> list[Seen]:
+    """Start collecting what answers say about themselves, in this task and the tasks it starts.
+
+    Returns the list that fills up (a list, not a value, so tasks that
+    ``asyncio.wait_for`` creates with a copy of the context still add to it).
+    """
+    seen: list[Seen] = []
+    _observed.set(seen)
+    return seen
+
+
+def note(status: int, url: str, retry_after: str | None) -> None:
+    """Called for every answer (by the transport watch): remember its status and ``Retry-After``."""
+    seen = _observed.get()
+    if seen is not None:
+        seen.append(Seen(status, url, _seconds(retry_after)))
+
+
+def _seconds(value: str | None) -> float | None:
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        return max(0.0, (parsedate_to_datetime(value) - datetime.now(UTC)).total_seconds())
+    except (TypeError, ValueError):
+        return None
 
 
 @dataclass(frozen=True)
@@ -37,10 +82,17 @@ def _status_of(error: BaseException, seen: list[Seen]) -> int | None:
 
 def diagnose(error: BaseException, seen: list[Seen] | None = None) -> Diagnosis:
     """Sort an exception from a provider call into a kind, whether to retry, and advice."""
-    if isinstance(error, CannotOverwriteExistingCassetteException):
+    if isinstance(error, UnrecordedRequestError):
         return Diagnosis("unrecorded", False, "")  # its own message already says what to do
-    if isinstance(error, NotStartedError):
-        return Diagnosis("not-started", False, "")  # names helpers.start() itself
+    if isinstance(error, (NotStartedError, NetworkBlockedError)):
+        return Diagnosis("not-started" if isinstance(error, NotStartedError) else "offline-mode", False, "")
+    if NO_NAME.search(f"{type(error).__name__} {error}"):
+        return Diagnosis(
+            "no-internet",
+            False,
+            "No internet connection: the service's address could not be looked up. Connect, then try again; "
+            "or work offline with helpers.start('replay').",
+        )
     if isinstance(error, (asyncio.TimeoutError, aiohttp.ServerTimeoutError)):
         return Diagnosis("timeout", True, "The service is slow right now; try again, or raise the timeout.")
     if isinstance(error, aiohttp.ClientConnectionError):
@@ -118,6 +170,8 @@ def _service_error(error: BaseException, seen: list[Seen], attempt: int, timeout
         error = TimeoutError(f"no answer within {timeout:g} s")
     tried = f" (tried {attempt} times)" if attempt > 1 else ""
     said = re.sub(r"^(Error \d{3}: )\1", r"\1", str(error)).rstrip(".")
+    if found.kind == "no-internet":
+        said = "no internet connection"
     if found.kind == "malformed" and not isinstance(error, (json.JSONDecodeError, aiohttp.ContentTypeError)):
         # g4f tripped over the answer (e.g. "argument of type 'NoneType' is not iterable"): say that first
         said = f"the answer could not be read (g4f: {type(error).__name__}: {said})"

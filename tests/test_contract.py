@@ -1,4 +1,4 @@
-"""python -m helpers contract: the shape of each live answer against the stand-ins' shape for its route."""
+"""python tools/contract.py: the shape of each live answer against the stand-ins' shape for its route."""
 
 from __future__ import annotations
 
@@ -8,12 +8,12 @@ import shutil
 import subprocess
 import sys
 
+import contract
 import pytest
 from support import ROOT
 from vcr.serialize import deserialize, serialize
 from vcr.serializers import yamlserializer
 
-from helpers import contract
 from helpers._replay import cassettes, scrub
 
 LIVE = "recorded live by helpers record mode on 2026-11-20"
@@ -84,7 +84,9 @@ def test_a_live_answer_in_the_same_shape_passes_whatever_its_values(collection, 
 
 def test_the_command_line_says_the_same(collection):
     make_live(collection, MODELS, {"data": []})
-    result = subprocess.run([sys.executable, "-m", "helpers", "contract"], capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "contract.py")], capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 1 and "DIFFERS" in result.stdout
 
 

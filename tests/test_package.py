@@ -53,11 +53,48 @@ def _graph() -> dict[str, set[str]]:
 
 
 def test_the_public_interface_fits_on_one_screen():
-    assert len(helpers.__all__) <= 15
+    assert len(helpers.__all__) <= 20
     assert all(hasattr(helpers, name) for name in helpers.__all__)
     errors = [v for v in vars(helpers.errors).values() if isinstance(v, type) and v.__module__ == "helpers.errors"]
     assert len(errors) > 5
     assert all(issubclass(e, helpers.errors.TutorialError) for e in errors)
+
+
+def _helpers_names_used(source: str) -> set[str]:
+    """``helpers.<name>`` paths and ``from helpers.<x> import <name>`` of a cell (``helpers`` itself left out)."""
+    try:
+        tree = ast.parse("\n".join(line for line in source.splitlines() if not line.lstrip().startswith(("!", "%"))))
+    except SyntaxError:  # top-level await parses; anything else is nbval's business
+        return set()
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute):
+            parts = []
+            while isinstance(node, ast.Attribute):
+                parts.append(node.attr)
+                node = node.value
+            if isinstance(node, ast.Name) and node.id == "helpers":
+                found.add(".".join(reversed(parts)))
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "helpers":
+            module = node.module.removeprefix("helpers").lstrip(".")
+            found.update(f"{module}.{alias.name}".lstrip(".") for alias in node.names)
+    return found
+
+
+def test_notebooks_use_only_public_names():
+    """Every helpers name a notebook's code uses is in ``__all__`` (or inside a public module), none private."""
+    import nbformat
+
+    wrong = set()
+    for path in sorted((ROOT / "notebooks").rglob("*.ipynb")):
+        for cell in nbformat.read(path, as_version=4).cells:
+            if cell.cell_type != "code":
+                continue
+            for name in _helpers_names_used(cell.source):
+                first = name.split(".")[0]
+                if first not in helpers.__all__ or any(part.startswith("_") for part in name.split(".")):
+                    wrong.add(f"{path.relative_to(ROOT)}: helpers.{name}")
+    assert not wrong, sorted(wrong)
 
 
 def test_no_import_cycles():

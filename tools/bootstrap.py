@@ -58,6 +58,10 @@ REHEARSAL_TEST = "tests/test_rehearsal.py"
 PROXY = ROOT / "deploy" / "rehearsal" / "node_modules" / ".bin" / "configurable-http-proxy"
 
 
+KERNEL_GUARD = "from helpers._replay.before_start import install_kernel_config as i; i()"
+"""Every kernel of .venv refuses requests until helpers.start() (written once, at setup, as make setup does)."""
+
+
 def venv_python(venv: Path = VENV) -> Path:
     return venv / ("Scripts/python.exe" if WINDOWS else "bin/python")
 
@@ -136,6 +140,7 @@ def setup(run: Runner, installer: str) -> None:
     # without bytecode, as uv installs by default (make bench: ~80 MiB and ~10 s less; the first kernel compiles)
     install(run, installer, ["-r", "requirements.txt", *(["--no-compile"] if installer == "pip" else [])])
     install(run, installer, ["--no-deps", "-e", "."])
+    run([str(venv_python()), "-c", KERNEL_GUARD])
     run.touch(STAMP)
 
 
@@ -158,8 +163,12 @@ def hub_tools_present() -> bool:
 
 
 def lab(run: Runner) -> int:
+    as_root = ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
+    if as_root:
+        print("bootstrap: running as root (a container?), so JupyterLab starts with --allow-root", flush=True)
+    print("bootstrap: JupyterLab prints its address below (http://localhost:8888/lab?token=...)", flush=True)
     return run(
-        [str(venv_python()), "-m", "jupyter", "lab", FIRST_NOTEBOOK],
+        [str(venv_python()), "-m", "jupyter", "lab", *as_root, FIRST_NOTEBOOK],
         env={"G4F_TUTORIAL_MODE": os.environ.get("G4F_TUTORIAL_MODE", "replay")},
         check=False,
     )

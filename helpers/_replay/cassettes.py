@@ -97,8 +97,18 @@ class Recording:
         return describe_request(self.request)
 
 
-def check_recordings(path: Path) -> None:
-    """Raise :class:`RecordingsFileError` naming the file and what is wrong, unless vcrpy can play it."""
+class _Parsed:
+    """A serializer for :func:`vcr.serialize.deserialize` that hands over YAML already parsed."""
+
+    def __init__(self, data: dict) -> None:
+        self.data = data
+
+    def deserialize(self, _text: str) -> dict:
+        return self.data
+
+
+def read_recordings(path: Path) -> tuple[list[Request], list[dict]]:
+    """Parse a recordings file once: (requests, answers), or :class:`RecordingsFileError` naming what is wrong."""
     import yaml
     from vcr.serialize import deserialize
     from vcr.serializers import yamlserializer
@@ -123,7 +133,7 @@ def check_recordings(path: Path) -> None:
             f"it is not UTF-8 text (byte {error.object[error.start]:#04x} at position {error.start})"
         ) from None
     try:
-        loaded = yaml.safe_load(text)
+        loaded = yamlserializer.deserialize(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = f" at line {mark.line + 1}" if mark else ""
@@ -144,21 +154,13 @@ def check_recordings(path: Path) -> None:
         if missing:
             raise refuse(f"entry {number} of {len(interactions)} is incomplete (no {' or '.join(missing)}): cut off?")
     try:
-        deserialize(text, yamlserializer)
+        requests, responses, *_ = deserialize(text, _Parsed(loaded))
     except Exception as error:  # anything else vcrpy cannot read
         raise refuse(f"vcrpy cannot read it ({type(error).__name__}: {_short(error, 80)})") from None
+    return requests, responses
 
 
-def load_recordings(path: Path | None = None) -> list[Recording]:
-    """Read a recordings file (without turning replay on)."""
-    path = path or cassette_path()
-    if not path.exists():
-        return []
-    from vcr.serialize import deserialize
-    from vcr.serializers import yamlserializer
-
-    requests, responses = deserialize(path.read_text(encoding="utf-8"), yamlserializer)
-
+def describe_recordings(requests: list[Request], responses: list[dict]) -> list[Recording]:
     def header(response: dict, name: str) -> str:
         return (response.get("headers", {}).get(name) or [""])[0]
 
@@ -168,6 +170,12 @@ def load_recordings(path: Path | None = None) -> list[Recording]:
         )
         for req, resp in zip(requests, responses, strict=True)
     ]
+
+
+def load_recordings(path: Path | None = None) -> list[Recording]:
+    """Read a recordings file (without turning replay on)."""
+    path = path or cassette_path()
+    return describe_recordings(*read_recordings(path)) if path.exists() else []
 
 
 def recorded_speech(path: Path | None = None) -> list[dict[str, str]]:
@@ -216,7 +224,7 @@ def unrecorded(cassette: Any, failed_request: Request) -> UnrecordedRequestError
         r for r in cassette.requests if r.method == request.method and r.uri.split("?")[0] == request.uri.split("?")[0]
     ]
     lines = [
-        "No recording answers this request, so replay mode stopped it (nothing was sent):",
+        "No recording answers this request, so it was stopped before anything was sent:",
         f"  asked:    {describe_request(request)}",
     ]
     if same_endpoint:
@@ -271,8 +279,17 @@ def _recordable(response: dict) -> dict | None:
     return scrub_response(response)
 
 
-class _OneEntryPerRequest(vcr.persisters.filesystem.FilesystemPersister):
-    """vcrpy persister for record mode: a request asked again keeps one entry (the newest answer)."""
+class _Persister(vcr.persisters.filesystem.FilesystemPersister):
+    """vcrpy persister: hands over a file :func:`read_recordings` parsed already; in record mode, a request asked
+    again keeps one entry (the newest answer)."""
+
+    preloaded: dict[str, tuple[list[Request], list[dict]]] = {}
+
+    @classmethod
+    def load_cassette(cls, cassette_path: Any, serializer: Any) -> tuple[list[Request], list[dict]]:
+        if str(cassette_path) in cls.preloaded:
+            return cls.preloaded.pop(str(cassette_path))
+        return super().load_cassette(cassette_path, serializer)
 
     @classmethod
     def save_cassette(cls, cassette_path: Any, cassette_dict: dict, serializer: Any) -> None:
@@ -297,12 +314,15 @@ def _same_request(one: Request, other: Request) -> bool:
     return (one.method, one.uri, one.body) == (other.method, other.uri, other.body)
 
 
-def open_cassette(path: Path, *, record: bool, repeat: bool = True) -> tuple[Any, Any]:
+def open_cassette(
+    path: Path, *, record: bool, repeat: bool = True, parsed: tuple[list[Request], list[dict]] | None = None
+) -> tuple[Any, Any]:
     """Enter a vcrpy cassette; returns (context manager, cassette).
 
     ``record=False`` replays only; ``record=True`` sends requests for real and
     replaces the recordings they match. ``repeat=False`` plays each recorded
-    answer once, in order (a 429 first, then a success).
+    answer once, in order (a 429 first, then a success). ``parsed`` is the file as
+    :func:`read_recordings` returned it, so it is not parsed again.
     """
     config = vcr.VCR(
         serializer="yaml",
@@ -313,8 +333,9 @@ def open_cassette(path: Path, *, record: bool, repeat: bool = True) -> tuple[Any
         decode_compressed_response=True,
         record_mode="all" if record else "none",
     )
-    if record:
-        config.register_persister(_OneEntryPerRequest)
+    if parsed is not None:
+        _Persister.preloaded[str(path)] = parsed
+    config.register_persister(_Persister)
     context = config.use_cassette(str(path), allow_playback_repeats=repeat, custom_patches=_g4f_stream_patch())
     cassette = context.__enter__()
     _open[id(cassette)] = Path(path)

@@ -1,7 +1,8 @@
 """Keep g4f's files, caches and keys out of the learner's way (and out of git).
 
 g4f writes model-list caches, usage logs and cookies under the home folder,
-its audio to ``./generated_media``, and reads ``*_API_KEY`` variables that
+its audio to ``./generated_media`` (here: the per-process cache folder, emptied at
+every start and at exit, so no clip is kept twice), and reads ``*_API_KEY`` variables that
 reroute requests. These settings point all of that at the project's
 gitignored ``.scratch/`` folder: the learner's own (see :mod:`.paths`).
 """
@@ -74,7 +75,7 @@ def isolate_g4f(scratch: Path | None = None) -> Path:
     g4f.debug.version_check = False
     if hasattr(g4f.cookies, "set_cookies_dir"):  # instead of ./har_and_cookies next to the notebook
         g4f.cookies.set_cookies_dir(str(scratch / "g4f-config" / "cookies"))
-    media_dir = scratch / "generated_media"
+    media_dir = cache / "generated_media"  # emptied at every start() and at exit: saved clips are moved out of it
     media.media_dir = str(media_dir)
     media.images_dir = str(scratch / "generated_images")
     reset_g4f_caches(cache)

@@ -1,35 +1,32 @@
-"""Refuse every connection that would leave this machine.
+"""The one socket guard: refuse every connection that would leave this machine, with the error of the moment.
 
-Replay mode answers from recordings; if any library tried to reach the
-internet anyway (one that vcrpy does not intercept, say), this guard turns
-the attempt into an error instead of a silent network call.
+Before ``helpers.start()`` a refused connection raises :class:`~helpers.errors.NotStartedError`; in replay,
+local and auto mode, :class:`~helpers.errors.NetworkBlockedError` naming the mode. If any library tried to
+reach the internet anyway (one that vcrpy does not intercept, say), the attempt becomes that error instead
+of a silent network call. :mod:`.transport` asks :func:`refusal` first, so aiohttp and requests raise the
+same error with its message intact.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import socket
+from collections.abc import Callable
 from typing import Any
 
 import aiohttp.connector
 import aiohttp.resolver
+
+from ..errors import NetworkBlockedError
+
+__all__ = ["NetworkBlockedError", "allow_network", "block_network", "is_local", "network_blocked", "refusal"]
 
 _LOCAL_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost", ""}
 _original_getaddrinfo = socket.getaddrinfo
 _original_connect = socket.socket.connect
 _original_connect_ex = socket.socket.connect_ex
 _original_resolver = aiohttp.connector.DefaultResolver
-
-
-class NetworkBlockedError(ConnectionRefusedError):
-    """A connection to a non-local address was attempted while the guard is on."""
-
-    def __init__(self, target: Any) -> None:
-        super().__init__(
-            f"Blocked a network connection to {target!r}: this mode (replay, local or auto) never uses the internet. "
-            "Switch with helpers.start('live') (or G4F_TUTORIAL_MODE=live) to reach the real services."
-        )
-        self.target = target
+_refuse: Callable[[Any], Exception] | None = None  # makes the error while the guard is on
 
 
 def is_local(host: Any) -> bool:
@@ -46,15 +43,22 @@ def is_local(host: Any) -> bool:
         return False
 
 
+def refusal(host: Any) -> Exception | None:
+    """The error a connection to ``host`` meets now, or None if it may go."""
+    if _refuse is None or host is None or is_local(host):
+        return None
+    return _refuse(host)
+
+
 def _guarded_getaddrinfo(host, *args, **kwargs):
-    if host is not None and not is_local(host):
-        raise NetworkBlockedError(host)
+    if error := refusal(host):
+        raise error
     return _original_getaddrinfo(host, *args, **kwargs)
 
 
 def _check_address(sock: socket.socket, address: Any) -> None:
-    if sock.family in (socket.AF_INET, socket.AF_INET6) and not is_local(address[0]):
-        raise NetworkBlockedError(address)
+    if sock.family in (socket.AF_INET, socket.AF_INET6) and (error := refusal(address[0])):
+        raise error
 
 
 def _guarded_connect(self, address):
@@ -67,13 +71,15 @@ def _guarded_connect_ex(self, address):
     return _original_connect_ex(self, address)
 
 
-def block_network() -> None:
-    """Turn the guard on (idempotent).
+def block_network(error: Callable[[Any], Exception] = NetworkBlockedError) -> None:
+    """Turn the guard on; ``error(host)`` is what a refused connection raises.
 
     aiohttp resolves names with c-ares instead of ``socket.getaddrinfo`` when
     aiodns is installed (jupyterhub brings it into every hub image), so new
     aiohttp connectors are given the threaded resolver, which the guard sees.
     """
+    global _refuse
+    _refuse = error
     socket.getaddrinfo = _guarded_getaddrinfo
     socket.socket.connect = _guarded_connect
     socket.socket.connect_ex = _guarded_connect_ex
@@ -82,6 +88,8 @@ def block_network() -> None:
 
 def allow_network() -> None:
     """Turn the guard off (idempotent)."""
+    global _refuse
+    _refuse = None
     socket.getaddrinfo = _original_getaddrinfo
     socket.socket.connect = _original_connect
     socket.socket.connect_ex = _original_connect_ex
@@ -89,4 +97,4 @@ def allow_network() -> None:
 
 
 def network_blocked() -> bool:
-    return socket.getaddrinfo is _guarded_getaddrinfo
+    return _refuse is not None

@@ -1,17 +1,14 @@
-"""A thin watch over g4f's aiohttp requests: the last status seen, unrecorded requests, network faults.
+"""The one watch over g4f's HTTP requests (aiohttp and requests), in every mode and before ``start()``.
 
-g4f turns HTTP errors into exceptions that keep only a message, so the
-retry logic cannot see a ``Retry-After`` header. This wrapper around
-``aiohttp.ClientSession._request`` (around vcrpy's wrapper, when a recording
-is playing) remembers the status and ``Retry-After`` of the last answer.
-
-A request no recording answers (vcrpy's CannotOverwriteExistingCassetteException)
-becomes :class:`helpers.errors.UnrecordedRequestError`, whose message says
-what was asked, what is recorded there, and what to do.
-
-It also plays the network faults that no HTTP recording can hold: a played
-answer carrying the header ``x-tutorial-fault`` becomes a connection reset,
-a read timeout, or a delay, exactly where a real one would happen.
+- A request the network guard (:mod:`.netguard`) refused raises the guard's own error, message intact,
+  not the connection error aiohttp or requests wrapped it in.
+- A request no recording answers (vcrpy's CannotOverwriteExistingCassetteException) becomes
+  :class:`helpers.errors.UnrecordedRequestError`, whose message says what was asked, what is recorded
+  there, and what to do.
+- Every answer's status and ``Retry-After`` go to :func:`helpers.retries.note` (g4f's exceptions keep only
+  a message).
+- It plays the network faults that no HTTP recording can hold: a played answer carrying the header
+  ``x-tutorial-fault`` becomes a connection reset, a read timeout, or a delay, where a real one would happen.
 """
 
 from __future__ import annotations
@@ -20,58 +17,18 @@ import asyncio
 import errno
 import functools
 from contextvars import ContextVar
-from dataclasses import dataclass
-from datetime import UTC
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 import aiohttp
 from vcr.errors import CannotOverwriteExistingCassetteException
 
-from ..errors import UnrecordedRequestError
+from ..errors import NetworkBlockedError, NotStartedError
+from ..retries import note
 from .cassettes import unrecorded
 
 FAULT_HEADER = "x-tutorial-fault"
-
-
-@dataclass(frozen=True)
-class Seen:
-    """What the last answer said about itself."""
-
-    status: int
-    url: str
-    retry_after: float | None
-
-
-_observed: ContextVar[list[Seen] | None] = ContextVar("observed", default=None)
 latency: ContextVar[float] = ContextVar("latency", default=0.0)
 """Seconds added to every answer: replay is instant, real services are not."""
-
-
-def observe() -> list[Seen]:
-    """Start collecting what answers say about themselves, in this task and the tasks it starts.
-
-    Returns the list that fills up (a list, not a value, so tasks that
-    ``asyncio.wait_for`` creates with a copy of the context still add to it).
-    """
-    seen: list[Seen] = []
-    _observed.set(seen)
-    return seen
-
-
-def _retry_after(value: str | None) -> float | None:
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        from datetime import datetime
-
-        return max(0.0, (parsedate_to_datetime(value) - datetime.now(UTC)).total_seconds())
-    except (TypeError, ValueError):
-        return None
 
 
 async def _play_fault(fault: str, url: str) -> None:
@@ -85,37 +42,72 @@ async def _play_fault(fault: str, url: str) -> None:
     raise ValueError(f"Unknown simulated fault {fault!r} in a recording")
 
 
-def _watch(request: Any) -> Any:
+def _refusal_inside(error: BaseException) -> BaseException | None:
+    """The network guard's own error, if aiohttp or requests wrapped one into ``error``."""
+    seen: set[int] = set()
+    while error is not None and id(error) not in seen:
+        if isinstance(error, (NotStartedError, NetworkBlockedError)):
+            return error
+        seen.add(id(error))
+        error = error.__cause__ or error.__context__
+    return None
+
+
+def _watch_aiohttp(request: Any) -> Any:
     @functools.wraps(request)
     async def watched(self: aiohttp.ClientSession, method: str, url: Any, **kwargs: Any) -> Any:
         try:
             response = await request(self, method, url, **kwargs)
-        except UnrecordedRequestError:
-            raise  # already explained (an inner watch, e.g. inside simulated())
         except CannotOverwriteExistingCassetteException as error:
             raise unrecorded(error.cassette, error.failed_request) from None
+        except aiohttp.ClientError as error:
+            if refused := _refusal_inside(error):
+                raise refused from None
+            raise
         if latency.get():
             await asyncio.sleep(latency.get())
-        fault = response.headers.get(FAULT_HEADER)
-        if fault:
+        if fault := response.headers.get(FAULT_HEADER):
             await _play_fault(fault, str(url))
-        seen = _observed.get()
-        if seen is not None:
-            seen.append(Seen(response.status, str(url), _retry_after(response.headers.get("Retry-After"))))
+        note(response.status, str(url), response.headers.get("Retry-After"))
         return response
 
     watched.__wrapped_by_helpers__ = True
     return watched
 
 
-def watch() -> Any:
-    """Wrap whatever ``ClientSession._request`` is now; returns what to restore."""
-    current = aiohttp.ClientSession._request
-    aiohttp.ClientSession._request = _watch(current)
-    return current
+def _watch_requests(send: Any) -> Any:
+    @functools.wraps(send)
+    def watched(self: Any, request: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            response = send(self, request, *args, **kwargs)
+        except CannotOverwriteExistingCassetteException as error:
+            raise unrecorded(error.cassette, error.failed_request) from None
+        except OSError as error:  # requests' ConnectionError
+            if refused := _refusal_inside(error):
+                raise refused from None
+            raise
+        note(response.status_code, str(request.url), response.headers.get("Retry-After"))
+        return response
+
+    watched.__wrapped_by_helpers__ = True
+    return watched
 
 
-def unwatch(previous: Any) -> None:
-    """Undo :func:`watch` (only if nothing wrapped it since)."""
+def watch() -> tuple[Any, Any]:
+    """Wrap whatever aiohttp's and requests' send functions are now; returns what :func:`unwatch` restores."""
+    from requests.adapters import HTTPAdapter
+
+    previous = aiohttp.ClientSession._request, HTTPAdapter.send
+    aiohttp.ClientSession._request = _watch_aiohttp(previous[0])
+    HTTPAdapter.send = _watch_requests(previous[1])
+    return previous
+
+
+def unwatch(previous: tuple[Any, Any]) -> None:
+    """Undo :func:`watch` (each only if nothing wrapped it since)."""
+    from requests.adapters import HTTPAdapter
+
     if getattr(aiohttp.ClientSession._request, "__wrapped_by_helpers__", False):
-        aiohttp.ClientSession._request = previous
+        aiohttp.ClientSession._request = previous[0]
+    if getattr(HTTPAdapter.send, "__wrapped_by_helpers__", False):
+        HTTPAdapter.send = previous[1]

@@ -1,4 +1,4 @@
-"""Do the live answers still look like the stand-ins? ``python -m helpers contract``.
+"""Do the live answers still look like the stand-ins? ``python tools/contract.py``.
 
 Compares the *shape* of every live answer in ``recordings/g4f-*.yaml`` (keys and value types, all the way
 down; never the values) with the shape of the stand-in answer for the same route, which
@@ -13,8 +13,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ._replay.paths import recordings_dir, relative
-from ._replay.scrub import PROVENANCE_HEADER
+from helpers._replay.paths import recordings_dir, relative
+from helpers._replay.scrub import PROVENANCE_HEADER
 
 LIVE = "recorded live"
 Shape = Any  # "string", "number", "boolean", "null", "a|b", [element shape] or {key: shape}
