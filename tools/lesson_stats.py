@@ -12,7 +12,7 @@ Rules, one a column:
 - **g4f %**: code cells that call g4f themselves: ``g4f.``, ``AsyncClient(``, ``.completions.create(``,
   ``message.save(``, or a call of a function defined earlier in the notebook whose body does one of these.
 - **machinery %**: markdown words in sentences about the tutorial's machinery (replay, stand-ins, modes,
-  helpers, recordings of answers, the Windows workaround, make targets, kernels of this project) over all
+  helpers, recordings of answers, the Windows workaround, `make` targets) over all
   markdown words. A ``<details>`` expected-output block is left out of both.
 - **sound**: the 1-based number of the first code cell whose stored output holds a player (``<audio`` or
   ``[audio]``); ``-`` when none.
@@ -37,7 +37,7 @@ DEFAULT = [f"notebooks/{name}" for name in (
 )]
 MACHINERY = re.compile(
     r"\breplay\w*|stand-?ins?\b|\bmodes?\b|helpers|windows|\brecordings\b|\brecorded\b|\brecord mode|"
-    r"G4F_TUTORIAL_MODE|\bmake [a-z]|nbval|cassette|offline extra",
+    r"G4F_TUTORIAL_MODE|`make |nbval|cassette|offline extra",
     re.IGNORECASE,
 )
 HELPERS_USE = re.compile(r"\bhelpers\.(?!start\()\w+|\bfrom helpers\b")
