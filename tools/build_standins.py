@@ -7,8 +7,10 @@ that nobody has answered yet, and writes an answer in the service's wire
 format (OpenAI-style chat completions with base64 audio, model lists,
 ``{"text": ...}`` transcriptions). The speech inside is synthesised locally
 (Piper's en_US-joe-medium voice; flite for two other voices; espeak-ng's
-Russian voice for any Cyrillic text) and every transcript is the known text
-of its clip. Each answer carries the header
+Russian voice for any Cyrillic text; Piper slowed down when a system message
+asks for slow speech) and every transcript is the known text of its clip, but
+for the real recordings in REAL_CLIPS, whose transcript is what faster-whisper
+tiny.en heard in them. Each answer carries the header
 ``x-tutorial-provenance: stand-in ...`` so nobody mistakes it for a live one.
 
 Re-record for real with ``G4F_TUTORIAL_MODE=record`` (see recordings/README.md).

@@ -29,12 +29,22 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT = [f"notebooks/{name}" for name in (
-    "00_start_here.ipynb", "01_the_client.ipynb", "02_generating_speech.ipynb", "03_transcribing_audio.ipynb",
-    "04_the_whole_module.ipynb", "05_voice_studio.ipynb", "06_when_things_go_wrong.ipynb",
-    "07_many_clips_at_once.ipynb", "08_speech_without_the_internet.ipynb", "09_take_it_home.ipynb",
-    "documented/as_documented.ipynb",
-)]
+DEFAULT = [
+    f"notebooks/{name}"
+    for name in (
+        "00_start_here.ipynb",
+        "01_the_client.ipynb",
+        "02_generating_speech.ipynb",
+        "03_transcribing_audio.ipynb",
+        "04_the_whole_module.ipynb",
+        "05_voice_studio.ipynb",
+        "06_when_things_go_wrong.ipynb",
+        "07_many_clips_at_once.ipynb",
+        "08_speech_without_the_internet.ipynb",
+        "09_take_it_home.ipynb",
+        "documented/as_documented.ipynb",
+    )
+]
 MACHINERY = re.compile(
     r"\breplay\w*|stand-?ins?\b|\bmodes?\b|helpers|windows|\brecordings\b|\brecorded\b|\brecord mode|"
     r"G4F_TUTORIAL_MODE|`make |nbval|cassette|offline extra",
@@ -69,7 +79,8 @@ def _sentences(text: str) -> list[str]:
 def _has_sound(cell: dict) -> bool:
     for output in cell.get("outputs", []):
         data = output.get("data", {})
-        text = "".join(data.get("text/html", "")) + "".join(data.get("text/plain", "")) + "".join(output.get("text", ""))
+        parts = [data.get("text/html", ""), data.get("text/plain", ""), output.get("text", "")]
+        text = "".join("".join(part) for part in parts)
         if "<audio" in text or "[audio]" in text:
             return True
     return False
@@ -105,8 +116,9 @@ def measure(name: str, notebook: dict) -> Stats:
 
 def load(path: str, rev: str | None) -> dict:
     if rev:
-        text = subprocess.run(["git", "show", f"{rev}:{path}"], cwd=ROOT, check=True, capture_output=True,
-                              text=True).stdout
+        text = subprocess.run(
+            ["git", "show", f"{rev}:{path}"], cwd=ROOT, check=True, capture_output=True, text=True
+        ).stdout
         return json.loads(text)
     return json.loads((ROOT / path).read_text())
 
@@ -114,9 +126,11 @@ def load(path: str, rev: str | None) -> dict:
 def _row(stats: Stats) -> str:
     pct = lambda part, whole: f"{100 * part / whole:.0f} %" if whole else "-"  # noqa: E731
     sound = str(stats.first_sound) if stats.first_sound else "-"
-    return (f"| {stats.name} | {stats.words} | {stats.code} | {pct(stats.helpers, stats.code)} | "
-            f"{pct(stats.direct, stats.code)} | {pct(stats.machinery_words, stats.words)} | {sound} | "
-            f"{stats.tutorial_questions} |")
+    return (
+        f"| {stats.name} | {stats.words} | {stats.code} | {pct(stats.helpers, stats.code)} | "
+        f"{pct(stats.direct, stats.code)} | {pct(stats.machinery_words, stats.words)} | {sound} | "
+        f"{stats.tutorial_questions} |"
+    )
 
 
 def main() -> None:
@@ -125,14 +139,19 @@ def main() -> None:
     parser.add_argument("notebooks", nargs="*", default=DEFAULT)
     args = parser.parse_args()
     rows = [measure(Path(path).stem, load(path, args.rev)) for path in args.notebooks]
-    print("| notebook | words | code cells | helpers % | g4f % | machinery prose % | first sound (code cell) "
-          "| about-tutorial Qs |")
+    print(
+        "| notebook | words | code cells | helpers % | g4f % | machinery prose % | first sound (code cell) "
+        "| about-tutorial Qs |"
+    )
     print("|---|---|---|---|---|---|---|---|")
     for stats in rows:
         print(_row(stats))
-    total = Stats("**total**", *(sum(getattr(s, f) for s in rows) for f in
-                                 ("words", "code", "helpers", "direct", "machinery_words")), None,
-                  sum(s.tutorial_questions for s in rows))
+    total = Stats(
+        "**total**",
+        *(sum(getattr(s, f) for s in rows) for f in ("words", "code", "helpers", "direct", "machinery_words")),
+        None,
+        sum(s.tutorial_questions for s in rows),
+    )
     print(_row(total))
 
 
