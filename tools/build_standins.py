@@ -518,7 +518,7 @@ def main() -> None:
     learn_live_transcripts(answers, kept)
     interactions: list[tuple[Request, dict]] = list(kept)
     if kept:
-        print(f"keeping {len(kept)} answers from {paths.relative(path)}")
+        print(f"keeping {len(kept)} {'' if arguments.add else 'live '}answers from {paths.relative(path)}")
 
     def save() -> None:
         cassette = {"requests": [r for r, _ in interactions], "responses": [a for _, a in interactions]}
