@@ -50,7 +50,8 @@ def test_notebook_is_small_executed_and_starts_with_the_mode_line(path):
         assert "from helpers import current_mode, start" in first and "    start()" in first
     else:
         assert "helpers.start()" in first
-    assert cells[-1]["cell_type"] == "markdown" and "What you learned" in "".join(cells[-1]["source"])
+    last = "".join(cells[-1]["source"])
+    assert cells[-1]["cell_type"] == "markdown" and re.match(r"## (Summary|What you learned)", last)
     assert not any(o["output_type"] == "error" for c in code for o in c["outputs"])
     assert "base64," not in path.read_text()  # audio is linked, never embedded
     assert "iopub.execute_input" not in path.read_text()  # no timing noise in diffs
@@ -80,7 +81,7 @@ def test_the_exercise_is_predict_then_run_with_an_open_task_an_expected_output_a
     solution = next(i for i, c in enumerate(cells) if "solution" in c["metadata"].get("tags", []))
     exercise = cells[solution - 1]["text"]
     assert "**Predict, then run.**" in exercise and "**Do it.**" in exercise
-    assert "**Open task (offline).**" in exercise
+    assert "**Open task" in exercise
     # the output to check against, folded away until the learner has run their own code (copied from the
     # solution's stored output by tools/make_exercises.py; the sync test checks it is current)
     block = re.search(r"<details><summary>Expected output[^\n]*\n\n```text\n(.*?)```\n\n</details>$", exercise, re.S)
@@ -105,12 +106,12 @@ def test_exercise_00_does_not_give_the_answer_away():
     assert ".value" not in before_the_answer and "replay" not in before_the_answer.replace("offline", "")
 
 
-def test_exercise_02_works_for_sentences_nobody_recorded():
-    """Issue 15: it used to work only for a recorded sentence; the solution now answers any sentence."""
+def test_exercise_02_hears_the_system_message_slow_the_voice_down():
+    """Issue 24: the steered clip of notebook 02 is longer, and speaks fewer words a second, than the plain one."""
     _, solution = _exercise_and_solution("02_generating_speech.ipynb")
     printed = "".join("".join(o.get("text", "")) for o in solution["outputs"])
-    assert "UnrecordedRequestError" in solution["text"]
-    assert "[audio]" in printed and "not recorded: 'Say my own sentence'" in printed
+    found = dict(re.findall(r"output/(\w+)\.mp3: ([\d.]+) s", printed))
+    assert float(found["slow"]) > float(found["alloy"]) * 1.2, printed
 
 
 def test_take_home_notebook_needs_nothing_but_g4f_pillow_audio_and_a_key():
@@ -295,5 +296,5 @@ def test_no_notebook_relies_on_save_replacing_a_file():
     run twice must remove the old file first (or call a wrapper that does)."""
     for path in TUTORIALS:
         for text in [c["text"] for c in _cells(path) if c["cell_type"] == "code"]:
-            if "message.save(" in text:
-                assert "os.remove" in text or "unlink" in text, (path.name, text)
+            if "message.save(" in text:  # or it shows what happens, catching Windows' FileExistsError
+                assert "os.remove" in text or "unlink" in text or "except FileExistsError" in text, (path.name, text)

@@ -238,3 +238,39 @@ def test_the_builder_keeps_live_answers(tmp_path):
     assert any(q.uri.endswith("/v1/chat/completions") for q in requests)  # the scenario's other answers were built
     shapes = json.loads((tmp_path / "recordings" / "stand-in-shapes.json").read_text(encoding="utf-8"))
     assert "GET https://pollinations.g4f.space/v1/models" in shapes["8.8.6"]  # the counterpart, for the contract
+
+
+def test_the_builder_adds_only_missing_answers_and_keeps_the_others_byte_for_byte(tmp_path):
+    """--add: Piper and the MP3 encoder differ between machines, so existing clips are never rebuilt."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+    from importlib.metadata import version
+
+    import pytest
+    from vcr.serialize import deserialize, serialize
+    from vcr.serializers import yamlserializer
+
+    if not version("g4f").startswith("8."):
+        pytest.skip("the builder runs with g4f 8.8.6's environment")
+    shutil.copytree(ROOT / "recordings", tmp_path / "recordings")
+    path = tmp_path / "recordings" / "g4f-8.8.6.yaml"
+    requests, responses = deserialize(path.read_text(encoding="utf-8"), yamlserializer)
+    kept = [(q, a) for q, a in zip(requests, responses, strict=True) if "Speak slowly" not in str(q.body)]
+    assert len(kept) == len(requests) - 1
+    cassette = {"requests": [q for q, _ in kept], "responses": [a for _, a in kept]}
+    path.write_text(serialize(cassette, yamlserializer), encoding="utf-8")
+    before = path.read_text(encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "build_standins.py"), "--add", "--only", "steer-slowly"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "G4F_TUTORIAL_ROOT": str(tmp_path)},
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    _, old = deserialize(before, yamlserializer)
+    requests, responses = deserialize(path.read_text(encoding="utf-8"), yamlserializer)
+    assert responses[: len(old)] == old and len(responses) == len(old) + 1
+    assert "Speak slowly" in str(requests[-1].body)

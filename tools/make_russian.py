@@ -44,7 +44,14 @@ EN = ROOT / "notebooks"
 RU = EN / "ru"
 TRANSLATIONS = ROOT / "translations" / "ru"
 # The files the notebooks read, relative to notebooks/; copied into notebooks/ru/ under the same names.
-COPIES = ["audio.wav", "AUDIO_CREDITS.md", "audio_module.py", "documented/audio.py", "documented/audio.wav"]
+COPIES = [
+    "audio.wav",
+    "austen.mp3",
+    "AUDIO_CREDITS.md",
+    "audio_module.py",
+    "documented/audio.py",
+    "documented/audio.wav",
+]
 LINK = re.compile(r"(\]\()(?!https?:|mailto:|#|/)([^)\s#]+)(#[^)\s]*)?\)")
 HEADER = (
     "# Russian translation of notebooks/{name}: one entry per markdown cell, keyed by the cell id.\n"

@@ -83,6 +83,40 @@ async def round_trip() -> None:
     await transcribe_with_pollinations_audio("alloy.mp3")
 
 
+STEER = "Speak slowly and calmly, like a late-night radio host."
+QUESTION = "What is the capital of France?"
+
+
+async def speak_steered(prompt: str, system: str | None = None) -> None:
+    """Notebook 02's steering cells: the documented call with a system message, or a question to read."""
+    import g4f
+    from g4f.client import AsyncClient
+
+    messages = ([{"role": "system", "content": system}] if system else []) + [{"role": "user", "content": prompt}]
+    client = AsyncClient(provider=g4f.Provider.PollinationsAI)
+    response = await client.chat.completions.create(
+        model="openai-audio", messages=messages, audio={"voice": "alloy", "format": "mp3"}
+    )
+    response.choices[0].message.save("steered.mp3")
+
+
+async def transcribe_real(filename: str) -> None:
+    """Notebook 03's longer real recording, sent to PollinationsAudio as the documented call shape."""
+    import g4f
+    from g4f.client import AsyncClient
+
+    client = AsyncClient(provider=g4f.Provider.PollinationsAI)
+    with open(filename, "rb") as audio_file:
+        response = await client.chat.completions.create(
+            messages="Transcribe this audio",
+            provider=g4f.Provider.PollinationsAudio,
+            api_key=g4f.Provider.PollinationsAudio.public_key,
+            media=[[audio_file, filename]],
+            modalities=["text"],
+        )
+    print("transcript:", response.choices[0].message.content, file=sys.stderr)
+
+
 def documented_module() -> None:
     """notebooks/documented/audio.py, unchanged, as a script (g4f 0.5.2.2)."""
     import runpy
@@ -103,6 +137,10 @@ SCENARIOS: dict[str, Callable[[], Awaitable[None]]] = {
     "round-trip": round_trip,
     "russian-round-trip": russian_round_trip,
     "studio-round-trip": lambda: studio_round_trip("Say good evening"),
+    "steer-slowly": lambda: speak_steered("Say good day to the world", STEER),
+    "question-answered": lambda: speak_steered(QUESTION),
+    "question-verbatim": lambda: speak_steered(f"Say verbatim: '{QUESTION}'"),
+    "transcribe-austen": lambda: transcribe_real("austen.mp3"),
 }
 
 
