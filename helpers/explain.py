@@ -62,13 +62,23 @@ def _show(shell: Any, kind: type, error: BaseException, tb: Any, tb_offset: Any 
         f"why: {html.escape(why)}.<br>what to do: {html.escape(todo)}.<details><summary>traceback</summary>"
         f"<pre>{html.escape(trace)}</pre></details></div>"
     )
-    display({"text/plain": plain, "text/html": block}, raw=True)
+    display({"text/plain": plain, "text/html": block}, raw=True, metadata={"helpers": {"error": kind.__name__}})
 
 
-def install(shell: Any) -> None:
-    """Show g4f errors in ``shell`` (an IPython shell) as one explained block."""
-    shell.set_custom_exc((Exception,), _show)
+def _shell() -> Any:
+    """The IPython shell running this code, or None (a script, a test process)."""
+    import sys
+
+    ipython = sys.modules.get("IPython")
+    return ipython.get_ipython() if ipython else None
 
 
-def uninstall(shell: Any) -> None:
-    shell.set_custom_exc((), None)
+def install(shell: Any = None) -> None:
+    """Show g4f errors in ``shell`` (default: the running IPython shell) as one explained block."""
+    if shell := shell or _shell():
+        shell.set_custom_exc((Exception,), _show)
+
+
+def uninstall(shell: Any = None) -> None:
+    if shell := shell or _shell():
+        shell.set_custom_exc((), None)

@@ -10,7 +10,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-from . import offline
+from . import explain, offline
 from ._replay import before_start, cassettes, netguard, transport, websocket
 from ._replay.isolation import hide_api_keys, isolate_g4f, restore_api_keys
 from ._replay.paths import relative
@@ -58,6 +58,7 @@ def stop() -> None:
     _restore_providers()
     netguard.allow_network()
     restore_api_keys()
+    explain.uninstall()
     _state.mode = _state.context = _state.cassette = _state.unwatched_request = None
 
 
@@ -181,6 +182,7 @@ def start(mode: str | None = None, *, recordings_file: str | os.PathLike | None 
         websocket.attach(_state.cassette, record=chosen is Mode.RECORD)
     _state.unwatched_request = transport.watch()
     _state.mode = chosen
+    explain.install()
     print(mode_line(chosen, path, cassettes.describe_recordings(*parsed) if parsed else None))
 
 

@@ -35,6 +35,11 @@ def _run_all(notebook: nbformat.NotebookNode, client: NotebookClient) -> list[st
             for o in cell.outputs
             if o.output_type == "error"
         ]
+        errors += [  # a g4f error helpers.explain showed as a block instead of a traceback
+            f"cell {cell.get('id', index)}: {o.data['text/plain']}"[:300]
+            for o in cell.outputs
+            if o.output_type == "display_data" and "error" in o.get("metadata", {}).get("helpers", {})
+        ]
     return errors
 
 

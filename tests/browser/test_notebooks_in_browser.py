@@ -290,6 +290,8 @@ def check_notebook(page, lab, name):
         for out in cell.get("outputs", []):
             if out["output_type"] == "error":
                 report["problems"].append(f"{label(i)}: {out['ename']}: {out['evalue']}")
+            elif "error" in out.get("metadata", {}).get("helpers", {}):  # an error helpers.explain showed as a block
+                report["problems"].append(f"{label(i)}: {out['data']['text/plain'][:600]}")
             elif out["output_type"] == "stream" and out["name"] == "stderr":
                 text = "".join(out["text"])
                 (report["problems"] if "Traceback (most recent call last)" in text else report["warnings"]).append(
