@@ -68,26 +68,3 @@ def transcription_provider(provider: Any = None) -> tuple[Any, dict[str, Any]]:
 
     provider = provider or g4f.Provider.PollinationsAudio
     return provider, key_for(provider)
-
-
-async def fallback_speech(text: str = DOCUMENTED_PROMPT, *, voice: str = "alloy", audio_format: str = "mp3") -> Any:
-    """Notebook 06's fallback: the documented speech call sent to ``PollinationsAudio`` (it picks ``elevenlabs``)."""
-    import g4f
-
-    provider = g4f.Provider.PollinationsAudio
-    return await speech(client(provider), text, voice=voice, audio_format=audio_format, **key_for(provider))
-
-
-async def transcribe_file(filename: str = "audio.wav", *, via_chat: bool = False, language: str | None = None) -> str:
-    """Open ``filename`` and transcribe it as the documentation does; returns the text.
-
-    ``via_chat=True`` sends it to PollinationsAI as chat (no ``provider=``). ``language="ru"`` tells
-    PollinationsAudio's speech-to-text endpoint which language it hears (g4f 8.8.6 puts it in the upload form).
-    """
-    provider, key = transcription_provider()
-    extra = {} if via_chat else {"provider": provider, **key}
-    if language is not None:
-        extra["language"] = language
-    with open(filename, "rb") as audio_file:
-        response = await transcription(client(), [[audio_file, filename]], **extra)
-    return response.choices[0].message.content

@@ -50,5 +50,3 @@ MAX_UPLOAD_BYTES = 25 * 1024 * 1024
 SPEECH_MODEL = "openai-audio"
 DOCUMENTED_PROMPT = "Say good day to the world"
 TRANSCRIBE_PROMPT = "Transcribe this audio"
-RUSSIAN_PROMPT = "Скажи: добрый день, мир"
-"""Notebook 03's Russian example: the documented speech call in Russian, then transcribed with ``language="ru"``."""

@@ -13,6 +13,8 @@ from helpers.constants import DOCUMENTED_PROMPT
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "notebooks" / "audio.wav"
+sys.path.insert(0, str(ROOT / "tools"))  # scenario_calls: the documented calls on a file, shared with the tools
+from scenario_calls import transcribe_file  # noqa: E402
 
 
 def run(coroutine):
@@ -24,7 +26,7 @@ async def speak(voice="alloy", fmt="mp3", prompt=DOCUMENTED_PROMPT):
     return await calls.speech(text=prompt, voice=voice, audio_format=fmt)
 
 
-transcribe = calls.transcribe_file
+transcribe = transcribe_file
 """The documented transcription call on a file (``via_chat=True``: no ``provider=``)."""
 
 

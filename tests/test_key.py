@@ -12,6 +12,7 @@ from pathlib import Path
 import fake_pollinations
 import g4f
 import pytest
+from scenario_calls import fallback_speech
 from support import SAMPLE, run
 
 import helpers
@@ -30,7 +31,7 @@ PUBLIC = f"Bearer {g4f.Provider.PollinationsAudio.public_key}"
 async def every_live_call(folder):
     await helpers.speak("Say good day to the world", folder / "speech.mp3")
     heard = await helpers.transcribe(SAMPLE)
-    await calls.fallback_speech()
+    await fallback_speech()
     return heard
 
 

@@ -10,6 +10,7 @@ import shutil
 
 import pytest
 from fake_pollinations import FakePollinations, as_real_hosts
+from scenario_calls import transcribe_file
 from support import SAMPLE, run
 
 import helpers
@@ -40,7 +41,7 @@ def recorded(tmp_path, monkeypatch, capsys):
             helpers.start("record", recordings_file=path)
             for _ in range(2):  # a notebook asks the same twice: one entry, not two
                 run(calls.speech())
-                assert run(calls.transcribe_file("audio.wav")) == "Go forward ten meters."
+                assert run(transcribe_file("audio.wav")) == "Go forward ten meters."
             fake.faults["chat"] = 402
             with pytest.raises(Exception, match="402|pollen"):
                 run(calls.speech(text="Say the room is full"))  # a refusal is never stored
@@ -62,7 +63,7 @@ def test_what_was_recorded_with_a_key_replays_without_one(recorded, capsys):
     assert "1 live" not in capsys.readouterr().out  # several live answers, and stand-ins
     response = run(calls.speech())
     assert response.model == "gpt-audio-mini-2025-12-15"  # the fake's answer, not the stand-in's
-    assert run(calls.transcribe_file("audio.wav")) == "Go forward ten meters."
+    assert run(transcribe_file("audio.wav")) == "Go forward ten meters."
 
 
 def test_recording_keeps_no_key_no_refusal_no_duplicate(recorded):

@@ -42,7 +42,7 @@ def test_round_trip_transcribes_the_generated_speech(replay):
 
 def test_russian_speech_and_its_transcription_with_language_ru_replay(replay):
     """Notebook 03's Russian example: the clip says "добрый день, мир", and the transcript is heard in Russian."""
-    from helpers.constants import RUSSIAN_PROMPT
+    from scenario_calls import RUSSIAN_PROMPT
 
     response = run(speak(prompt=RUSSIAN_PROMPT))
     assert says(helpers.transcript_of(response), "добрый день мир")

@@ -28,6 +28,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from scenario_calls import fallback_speech  # noqa: E402
+
 from helpers import calls, routes  # noqa: E402
 from helpers._replay.paths import project_root, relative  # noqa: E402
 from helpers._replay.scrub import REDACTED, scrub_text  # noqa: E402
@@ -179,7 +181,7 @@ async def _transcription(timeout: float) -> Check:
 
 
 async def _fallback(timeout: float, scratch: Path) -> Check:
-    response = await with_retries(lambda: calls.fallback_speech(), attempts=1, timeout=timeout)
+    response = await with_retries(lambda: fallback_speech(), attempts=1, timeout=timeout)
     audio = _check_audio(speech_bytes(response), scratch, "fallback.mp3")
     reason = f"PollinationsAudio speaks ({audio['seconds']} s mp3; it uses elevenlabs, word for word)"
     return Check("fallback", True, reason, details=audio)

@@ -13,6 +13,8 @@ import json
 import sys
 from collections.abc import Awaitable, Callable
 
+from scenario_calls import transcribe_file
+
 SPEECH = [  # (voice, format, prompt): the documented call, then the variations the notebooks show
     ("alloy", "mp3", "Say good day to the world"),
     ("nova", "mp3", "Say good day to the world"),
@@ -47,24 +49,21 @@ async def speak_with_pollinations_audio(voice: str, fmt: str, prompt: str) -> No
 
 
 async def transcribe_with_pollinations_audio(filename: str) -> None:
-    from helpers import calls
 
-    print("transcript:", await calls.transcribe_file(filename), file=sys.stderr)
+    print("transcript:", await transcribe_file(filename), file=sys.stderr)
 
 
 async def russian_round_trip() -> None:
     """Notebook 03's Russian example: the documented speech call in Russian, then PollinationsAudio, language="ru"."""
-    from helpers import calls
-    from helpers.constants import RUSSIAN_PROMPT
+    from scenario_calls import RUSSIAN_PROMPT
 
     await speak("alloy", "mp3", RUSSIAN_PROMPT, save_as="russian.mp3")
-    print("transcript:", await calls.transcribe_file("russian.mp3", language="ru"), file=sys.stderr)
+    print("transcript:", await transcribe_file("russian.mp3", language="ru"), file=sys.stderr)
 
 
 async def transcribe_with_chat(filename: str) -> None:
-    from helpers import calls
 
-    print("transcript:", await calls.transcribe_file(filename, via_chat=True), file=sys.stderr)
+    print("transcript:", await transcribe_file(filename, via_chat=True), file=sys.stderr)
 
 
 async def studio_round_trip(sentence: str) -> None:
