@@ -51,7 +51,7 @@ def test_notebook_is_small_executed_and_starts_with_the_mode_line(path):
     else:
         assert "helpers.start()" in first
     last = "".join(cells[-1]["source"])
-    assert cells[-1]["cell_type"] == "markdown" and re.match(r"## (Summary|What you learned)", last)
+    assert cells[-1]["cell_type"] == "markdown" and re.match(r"## Summary", last)
     assert not any(o["output_type"] == "error" for c in code for o in c["outputs"])
     assert "base64," not in path.read_text()  # audio is linked, never embedded
     assert "iopub.execute_input" not in path.read_text()  # no timing noise in diffs
@@ -279,7 +279,8 @@ def test_the_notebook_template_follows_the_conventions():
     assert "helpers.start()" in "".join(code[0]["source"])
     solution = [i for i, c in enumerate(cells) if "solution" in c["metadata"].get("tags", [])]
     assert solution and "## Exercise" in "".join(cells[solution[0] - 1]["source"])
-    assert "What you learned" in "".join(cells[-1]["source"])
+    assert all(f"**{part}" in "".join(cells[0]["source"]) for part in ("You will learn", "You need", "Time:"))
+    assert "".join(cells[-1]["source"]).startswith("## Summary") and "**References.**" in "".join(cells[-1]["source"])
 
 
 def test_no_tracked_symlinks_and_copies_of_the_sample_are_identical():
