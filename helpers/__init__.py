@@ -24,6 +24,8 @@ __all__ = [
     "errors",
     "find_provider",
     "offline",
+    "recorder",
+    "routes",
     "play",
     "save_speech",
     "simulated",
@@ -40,7 +42,7 @@ __all__ = [
 
 
 def __getattr__(name: str):  # public submodules, imported by the notebooks that use them (the studio: ipywidgets)
-    if name in ("studio", "offline"):
+    if name in ("offline", "recorder", "routes", "studio"):
         import importlib
 
         return importlib.import_module(f".{name}", __name__)

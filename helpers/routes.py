@@ -82,6 +82,8 @@ async def _try(names: list[str], attempt: Any, retry: dict) -> tuple[str, Any]:
         try:
             answer = await with_retries(lambda name=name: attempt(name), **retry)
         except (ServiceError, NoAudioError, ImportError) as error:
+            if getattr(error, "kind", None) == "no-internet":
+                raise  # every provider here needs the internet: say that once, not once a provider
             failures.append((error, _failed(name, error, names[index + 1 :])))
             continue
         print(f"Answered by {name}{'' if name in NEEDS_KEY else ' (no key needed)'}.")

@@ -30,20 +30,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT = [
-    f"notebooks/{name}"
-    for name in (
-        "00_start_here.ipynb",
-        "01_the_client.ipynb",
-        "02_generating_speech.ipynb",
-        "03_transcribing_audio.ipynb",
-        "04_the_whole_module.ipynb",
-        "05_voice_studio.ipynb",
-        "06_when_things_go_wrong.ipynb",
-        "07_many_clips_at_once.ipynb",
-        "08_speech_without_the_internet.ipynb",
-        "09_take_it_home.ipynb",
-        "documented/as_documented.ipynb",
-    )
+    *(p.relative_to(ROOT).as_posix() for p in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))),
+    "notebooks/documented/as_documented.ipynb",
 ]
 MACHINERY = re.compile(
     r"\breplay\w*|stand-?ins?\b|\bmodes?\b|helpers|windows|\brecordings\b|\brecorded\b|\brecord mode|"
