@@ -53,7 +53,7 @@ def _graph() -> dict[str, set[str]]:
 
 
 def test_the_public_interface_fits_on_one_screen():
-    assert len(helpers.__all__) <= 20
+    assert len(helpers.__all__) <= 25  # 18 calls and 5 public submodules (errors, offline, recorder, routes, studio)
     assert all(hasattr(helpers, name) for name in helpers.__all__)
     errors = [v for v in vars(helpers.errors).values() if isinstance(v, type) and v.__module__ == "helpers.errors"]
     assert len(errors) > 5
