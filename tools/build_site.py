@@ -34,6 +34,7 @@ SRC = BUILD / "src"
 CLIPS = BUILD / "clips"  # <sha256[:8]>/<name>
 RUNS = BUILD / "runs"  # <notebook stem>-<sha256[:8] of the notebook>/<path>: clips the players name without ?v=
 sys.path.insert(0, str(SITE))
+sys.dont_write_bytecode = True  # no site/__pycache__ in the checkout (the rehearsal watches it)
 
 from checklinks import broken_links  # noqa: E402
 

@@ -716,7 +716,14 @@ async def rehearse(args) -> dict:
     # What the learners import is compiled first, as a hub image's build would; else their first import
     # writes __pycache__ into the shared install, and the check below would rightly count it.
     subprocess.run([str(VENV_BIN / "python"), "-m", "compileall", "-q", str(ROOT / "helpers")], check=True)
-    skip = [ROOT / ".git", ROOT / "artifacts", ROOT / ".ruff_cache", ROOT / ".pytest_cache", Path.home() / ".cache/pip"]
+    skip = [
+        ROOT / ".git",
+        ROOT / "artifacts",
+        ROOT / "site" / "_build",
+        ROOT / ".ruff_cache",
+        ROOT / ".pytest_cache",
+        Path.home() / ".cache/pip",
+    ]
     skip += [scratch / "home", scratch / "hub", origin]
     before, tmp_before = snapshot(watched, skip), tmp_entries(scratch)
 
