@@ -82,7 +82,11 @@ def tab(browser, site):
     page.route("**/*", guard)
     page.on("console", lambda m: m.type == "error" and page.seen["console"].append(f"{m.text} @ {m.location}"))
     page.on("pageerror", lambda e: page.seen["console"].append(str(e)))
-    page.on("requestfailed", lambda r: page.seen["failed"].append(r.url))
+    # a player that has read its clip's metadata may cancel the rest of a long clip: that is not a failure
+    page.on(
+        "requestfailed",
+        lambda r: r.resource_type == "media" and r.failure == "net::ERR_ABORTED" or page.seen["failed"].append(r.url),
+    )
     page.on("response", lambda r: r.status >= 400 and page.seen["failed"].append(f"{r.status} {r.url}"))
     yield page
     page.close()
