@@ -10,12 +10,13 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-from . import explain, offline
+from . import explain, offline, state
 from ._replay import before_start, cassettes, netguard, transport, websocket
 from ._replay.isolation import hide_api_keys, isolate_g4f, restore_api_keys
 from ._replay.paths import relative
 from .constants import MODE_VARIABLE, OFFLINE_MODES, Mode
 from .errors import ArgumentError, NetworkBlockedError, RecordingsFileError, UnrecordedRequestError
+from .state import current_mode
 
 LOCAL_NAMES = ("PollinationsAI", "PollinationsAudio")  # the providers the documented calls name
 _MISSING = object()
@@ -23,7 +24,6 @@ _MISSING = object()
 
 @dataclass
 class _State:
-    mode: Mode | None = None
     context: Any = None
     cassette: Any = None
     unwatched_request: Any = None
@@ -59,7 +59,8 @@ def stop() -> None:
     netguard.allow_network()
     restore_api_keys()
     explain.uninstall()
-    _state.mode = _state.context = _state.cassette = _state.unwatched_request = None
+    _state.context = _state.cassette = _state.unwatched_request = None
+    state.set_mode(None)
 
 
 atexit.register(stop)
@@ -167,7 +168,7 @@ def start(mode: str | None = None, *, recordings_file: str | os.PathLike | None 
         try:
             parsed = cassettes.read_recordings(path)
         except RecordingsFileError as error:
-            still = f"The current mode ({_state.mode}) is still on." if _state.mode else "No mode was turned on."
+            still = f"The current mode ({current_mode()}) is still on." if current_mode() else "No mode was turned on."
             raise RecordingsFileError(f"{error} {still}") from None
     before_start.lift()
     stop()
@@ -181,14 +182,9 @@ def start(mode: str | None = None, *, recordings_file: str | os.PathLike | None 
         _state.context, _state.cassette = cassettes.open_cassette(path, record=chosen is Mode.RECORD, parsed=parsed)
         websocket.attach(_state.cassette, record=chosen is Mode.RECORD)
     _state.unwatched_request = transport.watch()
-    _state.mode = chosen
+    state.set_mode(chosen)
     explain.install()
     print(mode_line(chosen, path, cassettes.describe_recordings(*parsed) if parsed else None))
-
-
-def current_mode() -> Mode | None:
-    """The mode ``start()`` turned on, or None before it was called."""
-    return _state.mode
 
 
 # Until start() runs, a request off this machine is refused with a message naming helpers.start(),

@@ -17,9 +17,9 @@ import soundfile as sf
 from . import calls
 from .constants import SPEECH_MODEL, Mode
 from .errors import NoAudioError, ServiceError
-from .modes import current_mode
 from .responses import speech_bytes, transcript_of
 from .retries import with_retries
+from .state import current_mode
 
 SPEECH = ["PollinationsAI", "EdgeTTS", "gTTS", "OpenAIFM"]  # only PollinationsAI needs a key (or the proxy paying)
 TRANSCRIPTION = ["PollinationsAudio", "MarkItDown"]  # MarkItDown needs the offline extra (make offline)

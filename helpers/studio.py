@@ -19,9 +19,9 @@ from .audio import play
 from .constants import FORMATS, VOICES, Mode
 from .errors import ServiceError
 from .files import save_bytes
-from .modes import current_mode
 from .recorder import Recorder
 from .speech import synthesise, transcribe
+from .state import current_mode
 
 SAMPLE = "audio.wav (the shipped clip)"
 LAST = "the last generated clip"

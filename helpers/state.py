@@ -1,0 +1,17 @@
+"""Which mode is on: ``helpers.start()`` sets it, the calls read it (a module of its own: they need nothing else)."""
+
+from __future__ import annotations
+
+from .constants import Mode
+
+_mode: Mode | None = None
+
+
+def current_mode() -> Mode | None:
+    """The mode ``start()`` turned on, or None before it was called."""
+    return _mode
+
+
+def set_mode(mode: Mode | None) -> None:
+    global _mode
+    _mode = mode
