@@ -352,6 +352,53 @@ def bench_weight() -> list[dict]:
 # -- concurrency ----------------------------------------------------------------------
 
 
+def bench_site() -> list[dict]:
+    """make site twice: from nothing (every clip made by replay runs), then with the notebooks' clips in output/."""
+    build = ROOT / "site" / "_build"
+    rows = []
+    builds = (("cold: every clip from replay runs", False), ("warm: clips left by make notebooks", True))
+    for label, keep_output in builds:
+        shutil.rmtree(build, ignore_errors=True)
+        hidden = []
+        if not keep_output:  # the notebooks' own clips would be reused: move them aside for the cold build
+            for folder in (ROOT / "notebooks").rglob("output"):
+                hidden.append((folder, folder.with_name("output.bench-aside")))
+                folder.rename(hidden[-1][1])
+        started = time.perf_counter()
+        try:
+            subprocess.run([sys.executable, "tools/build_site.py"], cwd=ROOT, check=True, capture_output=True)
+        finally:
+            for folder, aside in hidden:
+                aside.rename(folder)
+        seconds = time.perf_counter() - started
+        limit = 360 if not keep_output else 180
+        rows.append(
+            {
+                "figure": f"make site, {label}",
+                "value": seconds,
+                "unit": "s",
+                "floor": None,
+                "floor_is": "",
+                "goal": f"<= {limit} s",
+                "met": seconds <= limit,
+            }
+        )
+    html = build / "html"
+    biggest = max(html.rglob("*.html"), key=lambda p: p.stat().st_size)
+    rows.append(
+        {
+            "figure": f"site: {len(list(html.rglob('*.html')))} pages, largest HTML {biggest.relative_to(html)}",
+            "value": biggest.stat().st_size / 1024,
+            "unit": "KiB",
+            "floor": None,
+            "floor_is": "",
+            "goal": "-",
+            "met": None,
+        }
+    )
+    return rows
+
+
 def bench_concurrency(runs: int, latency: float = 0.3, limit: int = 3) -> dict:
     code = f"""
 import asyncio, json, sys, time, tempfile, os
@@ -655,7 +702,7 @@ def load_average() -> str:
     return " / ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
-SECTIONS = ("suite", "replay", "concurrency", "offline", "install", "weight", "test")
+SECTIONS = ("suite", "replay", "concurrency", "offline", "install", "weight", "site", "test")
 
 
 def main() -> int:
@@ -694,6 +741,8 @@ def main() -> int:
         add("install", bench_install(args.install_runs))
     if "weight" in wanted:
         add("weight", bench_weight())
+    if "site" in wanted:
+        add("site", bench_site())
     if "test" in wanted:
         add("test", [bench_make_test()])
     print(table(rows))
@@ -703,11 +752,15 @@ def main() -> int:
     load = f"{load_before} before, {load_average()} after"
     print(f"\n{machine}; medians of {args.runs} runs; load average {load}; took {time.perf_counter() - started:.0f} s")
     report = {"machine": machine, "runs": args.runs, "load": load, "rows": rows, "trade_off": trade_off}
+    partial_alone = bool(args.only) and not out.exists()
     if args.only and out.exists():  # a partial run replaces its own sections of the last report, keeps the rest
         report = merged(json.loads(out.read_text()), report, wanted)
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(report, indent=2))
     (out.parent / "bench.md").write_text(readme_table(report) + "\n")
+    if partial_alone:  # no full report to merge into: the page's other rows would be lost
+        print(f"wrote {out.relative_to(ROOT)} and artifacts/bench.md; {PAGE.relative_to(ROOT)} left as it is")
+        return 0
     write_performance_page(readme_table(report))
     print(f"wrote {out.relative_to(ROOT)}, artifacts/bench.md and the table in {PAGE.relative_to(ROOT)}")
     return 0

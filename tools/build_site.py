@@ -140,7 +140,7 @@ class Clips:
         with tempfile.TemporaryDirectory(prefix="site-replay-") as tmp:
             root = Path(tmp)
             shutil.copytree(ROOT / "recordings", root / "recordings")
-            skip = shutil.ignore_patterns("output", "ru", "exercises", ".ipynb_checkpoints", "*.mp3")
+            skip = shutil.ignore_patterns("output", "ru", "exercises", ".ipynb_checkpoints")
             shutil.copytree(ROOT / "notebooks", root / "notebooks", ignore=skip)
             guard_log = root / "network-attempts.log"
             env = dict(os.environ, G4F_TUTORIAL_MODE="replay", G4F_TUTORIAL_ROOT=str(root))
