@@ -476,7 +476,7 @@ def learn_live_transcripts(answers: Answers, kept: list[tuple[Request, dict]]) -
 
 
 def write_shapes(g4f_version: str, made: list[tuple[Request, dict]]) -> Path:
-    """recordings/stand-in-shapes.json: per route, the shape of the stand-in answer (``python -m helpers contract``)."""
+    """recordings/stand-in-shapes.json: per route, the shape of the stand-in answer (``python tools/contract.py``)."""
     import contract
 
     shapes: dict[str, object] = {}
