@@ -28,8 +28,9 @@ import socket
 import ssl
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pytest
@@ -272,38 +273,38 @@ def restore_g4f(originals: dict[tuple[type, str], str]) -> None:
 
 
 @contextlib.contextmanager
-def as_real_hosts(fake: FakePollinations) -> Iterator[None]:
-    """Inside the block, ``https://<each of HOSTS>/...`` reaches ``fake`` (TLS, a test CA), in this process only.
+def names_served(
+    port_for: Callable[[str, int], int | None], authority: Any, *, keep_guard: bool = True
+) -> Iterator[None]:
+    """Inside the block, a name lookup in this process answers 127.0.0.1 and ``port_for(name, port)``, loopback is
+    itself, and any other name fails, so nothing leaves the machine. requests trusts ``authority`` (a trustme CA).
 
-    Any other name fails to resolve, so nothing can leave the machine while the block is open.
+    helpers.start() puts back the socket functions the guard saw at import: those are patched too, so the guard,
+    when on, asks the same. ``keep_guard=False`` replaces whatever ``socket.getaddrinfo`` is now.
     """
     import aiohttp.connector
     import aiohttp.resolver
-    import trustme
 
-    authority = trustme.CA()
-    port = fake.serve_tls(authority.issue_cert(*HOSTS))
-    from helpers._replay import netguard  # helpers.start() puts back what the guard saw at import: patch that too
+    from helpers._replay import netguard
 
     original, current = netguard._original_getaddrinfo, socket.getaddrinfo
 
     def resolve(host, wanted_port, *args, **kwargs):
         name = host.decode() if isinstance(host, bytes) else host
-        if name in HOSTS:
-            return [(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", ("127.0.0.1", port))]
         if name in ("127.0.0.1", "localhost", "::1"):
             return original(host, wanted_port, *args, **kwargs)
-        raise socket.gaierror(socket.EAI_NONAME, f"{name}: not served by the fake (the test allows no other host)")
+        port = port_for(name, int(wanted_port or 0))
+        if port is None:
+            raise socket.gaierror(socket.EAI_NONAME, f"{name}: not served by the fakes (the test allows no other host)")
+        return [(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", ("127.0.0.1", port))]
 
-    verified = aiohttp.connector._SSL_CONTEXT_VERIFIED  # aiohttp builds its default context once, at import
-    authority.configure_trust(verified)
     with tempfile.NamedTemporaryFile("wb", suffix=".pem", delete=False) as bundle:
         bundle.write(authority.cert_pem.bytes())
     previous_bundle = os.environ.get("REQUESTS_CA_BUNDLE")
     os.environ["REQUESTS_CA_BUNDLE"] = bundle.name  # g4f's requests-based model lists
     resolvers = netguard._original_resolver, aiohttp.connector.DefaultResolver  # with aiodns: c-ares, not getaddrinfo
     netguard._original_getaddrinfo = resolve
-    socket.getaddrinfo = resolve if current is original else current  # the guard, when on, asks resolve too
+    socket.getaddrinfo = resolve if current is original or not keep_guard else current
     aiohttp.connector.DefaultResolver = netguard._original_resolver = aiohttp.resolver.ThreadedResolver
     try:
         yield
@@ -315,6 +316,19 @@ def as_real_hosts(fake: FakePollinations) -> Iterator[None]:
         else:
             os.environ["REQUESTS_CA_BUNDLE"] = previous_bundle
         os.unlink(bundle.name)
+
+
+@contextlib.contextmanager
+def as_real_hosts(fake: FakePollinations) -> Iterator[None]:
+    """Inside the block, ``https://<each of HOSTS>/...`` reaches ``fake`` (TLS, a test CA), in this process only."""
+    import aiohttp.connector
+    import trustme
+
+    authority = trustme.CA()
+    port = fake.serve_tls(authority.issue_cert(*HOSTS))
+    authority.configure_trust(aiohttp.connector._SSL_CONTEXT_VERIFIED)  # aiohttp builds its context once, at import
+    with names_served(lambda name, _port: port if name in HOSTS else None, authority):
+        yield
 
 
 @pytest.fixture

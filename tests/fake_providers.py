@@ -20,10 +20,7 @@ import base64
 import contextlib
 import html
 import json
-import os
-import socket
 import ssl
-import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -32,7 +29,7 @@ from urllib.parse import parse_qs
 
 from aiohttp import WSMsgType, web
 from fake_pollinations import HOSTS as POLLINATIONS_HOSTS
-from fake_pollinations import FakePollinations, tone_mp3
+from fake_pollinations import FakePollinations, names_served, tone_mp3
 
 SERVICES = {
     "speech.platform.bing.com": "edge",
@@ -232,49 +229,23 @@ def real_hosts(pollinations: FakePollinations | None = None, **settings: Any) ->
     certifi's CA file, read once at import).
     """
     import aiohttp.connector
-    import aiohttp.resolver
     import edge_tts.communicate
     import edge_tts.voices
     import trustme
 
-    from helpers._replay import netguard
-
     authority = trustme.CA()
     fake = FakeProviders(**settings).start(authority.issue_cert(*HOSTS, *POLLINATIONS_HOSTS))
     pollinations_port = pollinations.serve_tls(authority.issue_cert(*POLLINATIONS_HOSTS)) if pollinations else None
-    original, current = netguard._original_getaddrinfo, socket.getaddrinfo
 
-    def resolve(host, wanted_port, *args, **kwargs):
-        name = host.decode() if isinstance(host, bytes) else host
+    def port_for(name: str, wanted_port: int) -> int | None:
         if name in HOSTS:
-            port = fake.http_port if int(wanted_port or 0) == 80 else fake.tls_port
-        elif pollinations_port and name in POLLINATIONS_HOSTS:
-            port = pollinations_port
-        elif name in ("127.0.0.1", "localhost", "::1"):
-            return original(host, wanted_port, *args, **kwargs)
-        else:
-            raise socket.gaierror(socket.EAI_NONAME, f"{name}: not served by the fakes (the test allows no other host)")
-        return [(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", ("127.0.0.1", port))]
+            return fake.http_port if wanted_port == 80 else fake.tls_port
+        return pollinations_port if name in POLLINATIONS_HOSTS else None
 
-    contexts = [aiohttp.connector._SSL_CONTEXT_VERIFIED, edge_tts.communicate._SSL_CTX, edge_tts.voices._SSL_CTX]
-    for context in contexts:
+    for context in (aiohttp.connector._SSL_CONTEXT_VERIFIED, edge_tts.communicate._SSL_CTX, edge_tts.voices._SSL_CTX):
         authority.configure_trust(context)
-    with tempfile.NamedTemporaryFile("wb", suffix=".pem", delete=False) as bundle:
-        bundle.write(authority.cert_pem.bytes())
-    previous_bundle = os.environ.get("REQUESTS_CA_BUNDLE")
-    os.environ["REQUESTS_CA_BUNDLE"] = bundle.name
-    resolvers = netguard._original_resolver, aiohttp.connector.DefaultResolver
-    netguard._original_getaddrinfo = resolve
-    socket.getaddrinfo = resolve  # before any guard: the fakes' names, loopback, and nothing else
-    aiohttp.connector.DefaultResolver = netguard._original_resolver = aiohttp.resolver.ThreadedResolver
     try:
-        yield fake
+        with names_served(port_for, authority, keep_guard=False):  # before any guard: the fakes' names only
+            yield fake
     finally:
-        netguard._original_getaddrinfo, socket.getaddrinfo = original, current
-        netguard._original_resolver, aiohttp.connector.DefaultResolver = resolvers
-        if previous_bundle is None:
-            os.environ.pop("REQUESTS_CA_BUNDLE", None)
-        else:
-            os.environ["REQUESTS_CA_BUNDLE"] = previous_bundle
-        os.unlink(bundle.name)
         fake.stop()
