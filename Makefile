@@ -77,9 +77,10 @@ lab: $(STAMP) $(DOC_STAMP)
 JOBS ?= auto
 test: test-main test-documented test-browser
 
-## Each pass installs only what it needs: the test tools and actionlint; the g4f 0.5.2.2 environment; the hub.
+## Each pass installs only what it needs: the test tools, actionlint and the offline extra (notebooks 08 and 10 and the
+## keyless providers are part of the suite); the g4f 0.5.2.2 environment; the hub and the site builder.
 .PHONY: test-main test-documented test-browser
-test-main: $(DEV_STAMP) ci-tools
+test-main: $(DEV_STAMP) $(OFFLINE_STAMP) ci-tools
 	G4F_TUTORIAL_MODE=replay $(BIN)/python -m pytest -n $(JOBS) --dist loadscope tests notebooks \
 		--ignore=tests/browser --ignore=tests/test_rehearsal.py \
 		--ignore=notebooks/documented --ignore=notebooks/exercises $(NBVAL)
