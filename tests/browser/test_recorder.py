@@ -102,7 +102,9 @@ def test_recording_from_the_fake_microphone_is_saved_and_heard(chromium_tab, lab
     assert recorded.ndim == 1 and rate >= 16000
     assert peak > 0.1
     match = best_match(recorded, rate, speech)
-    assert match > 0.8  # the clip holds the sound played in, not noise (which scores under 0.1)
+    # the clip holds the sound played in, not noise (which scores under 0.1): 0.99+ on an idle machine; under load
+    # Chromium's real-time fake capture drops frames, and the whole sentence then correlates less (0.75 seen)
+    assert match > 0.5, match
     player = rec.locator("audio")
     duration = player.evaluate(
         "a => new Promise(r => a.readyState >= 1 ? r(a.duration) : a.addEventListener('loadedmetadata', () => r(a.duration)))"
