@@ -4,11 +4,19 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import re
+import shutil
+import subprocess
+import sys
+from importlib.metadata import version as installed_version
 
 import aiohttp
+import pytest
 from support import ROOT
 from vcr.request import Request
+from vcr.serialize import deserialize, serialize
+from vcr.serializers import yamlserializer
 
 from helpers._replay import cassettes, scrub
 
@@ -189,25 +197,31 @@ def test_stand_in_values_a_notebook_may_print_say_so():
 # -- make standins keeps what record mode stored ---------------------------------------------------------------
 
 
+def _copied_recordings(tmp_path):
+    """A copy of the recordings as a collection of its own; returns its g4f 8.8.6 file (skips on g4f 0.5.2.2)."""
+    if not installed_version("g4f").startswith("8."):
+        pytest.skip("the builder runs with g4f 8.8.6's environment")
+    shutil.copytree(ROOT / "recordings", tmp_path / "recordings")
+    return tmp_path / "recordings" / "g4f-8.8.6.yaml"
+
+
+def _build_standins(tmp_path, *arguments):
+    """tools/build_standins.py over the collection in ``tmp_path``."""
+    return subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "build_standins.py"), *arguments],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "G4F_TUTORIAL_ROOT": str(tmp_path)},
+    )
+
+
 LIVE_MODELS = b'[{"name": "openai-audio", "output_modalities": ["audio"], "voices": ["alloy"]}]'
 
 
 def test_the_builder_keeps_live_answers(tmp_path):
     """A live answer (here an invented /v1/models answer) survives a rebuild byte for byte; the rest is rebuilt."""
-    import os
-    import shutil
-    import subprocess
-    import sys
-    from importlib.metadata import version
-
-    import pytest
-    from vcr.serialize import deserialize, serialize
-    from vcr.serializers import yamlserializer
-
-    if not version("g4f").startswith("8."):
-        pytest.skip("the builder runs with g4f 8.8.6's environment")
-    shutil.copytree(ROOT / "recordings", tmp_path / "recordings")
-    path = tmp_path / "recordings" / "g4f-8.8.6.yaml"
+    path = _copied_recordings(tmp_path)
     requests, responses = deserialize(path.read_text(encoding="utf-8"), yamlserializer)
     (index,) = [i for i, q in enumerate(requests) if q.uri == "https://pollinations.g4f.space/v1/models"]
     live = {
@@ -220,13 +234,7 @@ def test_the_builder_keeps_live_answers(tmp_path):
     }
     cassette = {"requests": [requests[index]], "responses": [live]}
     path.write_text(serialize(cassette, yamlserializer), encoding="utf-8")
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "tools" / "build_standins.py"), "--only", "transcribe-chat"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, "G4F_TUTORIAL_ROOT": str(tmp_path)},
-    )
+    result = _build_standins(tmp_path, "--only", "transcribe-chat")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "keeping 1 live answers" in result.stdout
     requests, responses = deserialize(path.read_text(encoding="utf-8"), yamlserializer)
@@ -242,33 +250,14 @@ def test_the_builder_keeps_live_answers(tmp_path):
 
 def test_the_builder_adds_only_missing_answers_and_keeps_the_others_byte_for_byte(tmp_path):
     """--add: Piper and the MP3 encoder differ between machines, so existing clips are never rebuilt."""
-    import os
-    import shutil
-    import subprocess
-    import sys
-    from importlib.metadata import version
-
-    import pytest
-    from vcr.serialize import deserialize, serialize
-    from vcr.serializers import yamlserializer
-
-    if not version("g4f").startswith("8."):
-        pytest.skip("the builder runs with g4f 8.8.6's environment")
-    shutil.copytree(ROOT / "recordings", tmp_path / "recordings")
-    path = tmp_path / "recordings" / "g4f-8.8.6.yaml"
+    path = _copied_recordings(tmp_path)
     requests, responses = deserialize(path.read_text(encoding="utf-8"), yamlserializer)
     kept = [(q, a) for q, a in zip(requests, responses, strict=True) if "Speak slowly" not in str(q.body)]
     assert len(kept) == len(requests) - 1
     cassette = {"requests": [q for q, _ in kept], "responses": [a for _, a in kept]}
     path.write_text(serialize(cassette, yamlserializer), encoding="utf-8")
     before = path.read_text(encoding="utf-8")
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "tools" / "build_standins.py"), "--add", "--only", "steer-slowly"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, "G4F_TUTORIAL_ROOT": str(tmp_path)},
-    )
+    result = _build_standins(tmp_path, "--add", "--only", "steer-slowly")
     assert result.returncode == 0, result.stdout + result.stderr
     _, old = deserialize(before, yamlserializer)
     requests, responses = deserialize(path.read_text(encoding="utf-8"), yamlserializer)
