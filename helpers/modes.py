@@ -77,7 +77,8 @@ def _recorded_else_local(original: Any, local: Any) -> Any:
                     yield chunk
                 return
             except UnrecordedRequestError:
-                pass
+                if not state.local_fallback.get():  # inside simulated("unrecorded"): show the refusal
+                    raise
             async for chunk in local.create_async_generator(model, messages, **kwargs):
                 yield chunk
 
