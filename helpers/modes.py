@@ -49,7 +49,12 @@ def _choose(mode: str | None) -> Mode:
 
 
 def stop() -> None:
-    """Turn the current mode off: close (and in record mode save) the recordings."""
+    """Turn the current mode off: close (and in record mode save) the recordings.
+
+    Before ``start()`` there is no mode to turn off, and requests stay refused.
+    """
+    if before_start.refusing():
+        return
     if _state.unwatched_request is not None:
         transport.unwatch(_state.unwatched_request)
     if _state.context is not None:

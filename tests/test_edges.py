@@ -52,6 +52,14 @@ def test_a_request_before_start_is_refused_naming_start():
     assert caught.value.kind == "not-started" and caught.value.attempts == 1
 
 
+def test_stop_before_start_keeps_requests_refused():
+    """``helpers.stop()`` before any ``start()`` (or at exit) has no mode to turn off: the refusal stays on."""
+    before_start.refuse_until_started()
+    helpers.stop()
+    with pytest.raises(errors.NotStartedError):
+        run(calls.speech())
+
+
 def test_start_forgets_a_model_list_poisoned_before_it(workdir, capsys):
     """The refused model-list fetch left PollinationsAI without audio models; start() makes it fetch again."""
     isolation.reset_g4f_caches()  # as in a fresh kernel: the first request fetches the model list
