@@ -7,11 +7,10 @@ Everything a notebook calls is listed in ``__all__``; the errors are in
 
 from . import errors
 from .audio import describe_audio, play
+from .calls import save_speech, transcript_of
 from .environment import environment_report
 from .faults import available_faults, simulated, simulated_latency
 from .modes import current_mode, start, stop
-from .providers import find_provider
-from .responses import save_speech, transcript_of
 from .retries import with_retries
 from .speech import speak, transcribe
 from .wer import wer as word_error_rate
@@ -22,7 +21,6 @@ __all__ = [
     "describe_audio",
     "environment_report",
     "errors",
-    "find_provider",
     "offline",
     "play",
     "recorder",

@@ -30,10 +30,6 @@ class FileExistsNotOverwrittenError(TutorialError, FileExistsError):
     """The target exists and ``overwrite`` was not asked for."""
 
 
-class ProviderNotFoundError(TutorialError, LookupError):
-    """No provider of that name (or of its later names) in the installed g4f."""
-
-
 class ServiceError(TutorialError, RuntimeError):
     """A provider call failed. ``kind`` sorts it (rate-limit, auth, server, timeout…)."""
 

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
+from . import state
 from ._replay import cassettes, transport
 from ._replay.paths import recordings_dir
 from .errors import ArgumentError
@@ -44,11 +45,12 @@ def simulated(name: str) -> AbstractContextManager[None]:
     is one of :func:`available_faults`, nothing else (no paths).
 
     ``simulated("unrecorded")`` is for showing what a request nobody recorded
-    meets: inside it the recordings answer read-only, even in record or live
-    mode, so re-recording never makes such a request "recorded".
+    meets: inside it the recordings answer read-only, even in record, live or
+    auto mode, so re-recording never makes such a request "recorded" and auto
+    mode does not answer it locally.
     """
     if name == UNRECORDED:
-        return _simulated(cassettes.main_recordings() or cassettes.cassette_path(), repeat=True)
+        return _simulated(cassettes.main_recordings() or cassettes.cassette_path(), repeat=True, fallback=False)
     folder = recordings_dir() / "faults"
     recorded = {path.relative_to(folder).with_suffix("").as_posix() for path in folder.rglob("*.yaml")}
     if not isinstance(name, str) or name not in recorded:  # a name, never a path out of faults/
@@ -57,11 +59,12 @@ def simulated(name: str) -> AbstractContextManager[None]:
 
 
 @contextmanager
-def _simulated(path: Path, repeat: bool = False) -> Iterator[None]:
+def _simulated(path: Path, repeat: bool = False, fallback: bool = True) -> Iterator[None]:
     context, cassette = cassettes.open_cassette(path, record=False, repeat=repeat)
-    previous = transport.watch()
+    previous, token = transport.watch(), state.local_fallback.set(fallback)
     try:
         yield
     finally:
+        state.local_fallback.reset(token)
         transport.unwatch(previous)
         cassettes.close_cassette(context, cassette)

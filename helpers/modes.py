@@ -49,7 +49,12 @@ def _choose(mode: str | None) -> Mode:
 
 
 def stop() -> None:
-    """Turn the current mode off: close (and in record mode save) the recordings."""
+    """Turn the current mode off: close (and in record mode save) the recordings.
+
+    Before ``start()`` there is no mode to turn off, and requests stay refused.
+    """
+    if before_start.refusing():
+        return
     if _state.unwatched_request is not None:
         transport.unwatch(_state.unwatched_request)
     if _state.context is not None:
@@ -77,7 +82,8 @@ def _recorded_else_local(original: Any, local: Any) -> Any:
                     yield chunk
                 return
             except UnrecordedRequestError:
-                pass
+                if not state.local_fallback.get():  # inside simulated("unrecorded"): show the refusal
+                    raise
             async for chunk in local.create_async_generator(model, messages, **kwargs):
                 yield chunk
 
@@ -110,29 +116,24 @@ def _restore_providers() -> None:
     _state.replaced_providers = None
 
 
+MODE_LINES = {
+    Mode.REPLAY: "Answers come from {kind} in {where}; nothing goes online. Go online with helpers.start('live').",
+    Mode.LOCAL: "Answers come from Piper and faster-whisper on this machine ({local} point at them); nothing goes "
+    "online.",
+    Mode.AUTO: "Answers come from {where} when recorded; {local} answer the rest with Piper and faster-whisper on "
+    "this machine; nothing goes online.",
+    Mode.RECORD: "Real answers from the internet are saved to {where} (keys and cookies removed).",
+    Mode.LIVE: "Answers come from the real services over the internet; they can be slow, differ or fail.",
+}
+
+
 def mode_line(mode: Mode, path: Path | None, recordings: list | None = None) -> str:
     """The one line ``start()`` prints."""
-    where = relative(path) if path else ""
+    kind = cassettes.provenance_summary(recordings or [])
     local = "g4f.Provider.PollinationsAI and PollinationsAudio"
-    if mode is Mode.REPLAY:
-        kind = cassettes.provenance_summary(recordings or [])
-        return (
-            f"Mode: replay. Answers come from {kind} in {where}; nothing goes online. "
-            "Go online with helpers.start('live')."
-        )
-    if mode is Mode.LOCAL:
-        return (
-            f"Mode: local. Answers come from Piper and faster-whisper on this machine ({local} point at them); "
-            "nothing goes online."
-        )
-    if mode is Mode.AUTO:
-        return (
-            f"Mode: auto. Answers come from {where} when recorded; {local} answer the rest with Piper and "
-            "faster-whisper on this machine; nothing goes online."
-        )
-    if mode is Mode.RECORD:
-        return f"Mode: record. Real answers from the internet are saved to {where} (keys and cookies removed)."
-    return "Mode: live. Answers come from the real services over the internet; they can be slow, differ or fail."
+    return f"Mode: {mode.value}. " + MODE_LINES[mode].format(
+        kind=kind, where=relative(path) if path else "", local=local
+    )
 
 
 def start(mode: str | None = None, *, recordings_file: str | os.PathLike | None = None) -> None:

@@ -16,7 +16,7 @@ import anywidget
 import numpy as np
 import traitlets
 
-from .files import save_bytes
+from .audio import save_bytes
 
 MIN_SECONDS = 0.2
 SILENT_PEAK = 0.01

@@ -150,19 +150,6 @@ def diagnose(error: BaseException, seen: list[Seen] | None = None) -> Diagnosis:
     return Diagnosis("other", False, "See the message above; if it persists, try another provider.", status)
 
 
-class _RetryAfterOrBackoff(tenacity.wait.wait_base):
-    """Wait what the service asked for (``Retry-After``), else ``backoff`` × 2ⁿ; at most ``max_wait``."""
-
-    def __init__(self, backoff: float, max_wait: float, seen: list[list[Seen]]) -> None:
-        self.backoff, self.max_wait, self.seen = backoff, max_wait, seen
-
-    def __call__(self, retry_state: tenacity.RetryCallState) -> float:
-        last = self.seen[-1] if self.seen else []
-        retry_after = last[-1].retry_after if last else None
-        wait = retry_after if retry_after is not None else self.backoff * 2 ** (retry_state.attempt_number - 1)
-        return min(wait, self.max_wait)
-
-
 def _service_error(error: BaseException, seen: list[Seen], attempt: int, timeout: float) -> ServiceError:
     found = diagnose(error, seen)
     if isinstance(error, asyncio.TimeoutError) and not str(error):
@@ -214,9 +201,13 @@ async def with_retries(
         seen.append(observe())
         return await asyncio.wait_for(call(), timeout)
 
+    def wait(state: tenacity.RetryCallState) -> float:  # Retry-After if the service sent one, else backoff × 2ⁿ
+        asked = seen[-1][-1].retry_after if seen[-1] else None
+        return min(backoff * 2 ** (state.attempt_number - 1) if asked is None else asked, max_wait)
+
     retrying = tenacity.AsyncRetrying(
         stop=tenacity.stop_after_attempt(attempts),
-        wait=_RetryAfterOrBackoff(backoff, max_wait, seen),
+        wait=wait,
         retry=tenacity.retry_if_exception(lambda error: diagnose(error, seen[-1]).retry),
         sleep=sleep,
         reraise=True,

@@ -7,7 +7,6 @@ documented route only. Workarounds for g4f 8.8.6 bugs are marked ``g4f bug``.
 
 from __future__ import annotations
 
-import asyncio
 import io
 import re
 from typing import Any
@@ -15,9 +14,9 @@ from typing import Any
 import soundfile as sf
 
 from . import calls
+from .calls import speech_bytes, transcript_of
 from .constants import SPEECH_MODEL, Mode
 from .errors import NoAudioError, ServiceError
-from .responses import speech_bytes, transcript_of
 from .retries import with_retries
 from .state import current_mode
 
@@ -141,10 +140,3 @@ async def transcription(data: bytes, filename: str, provider: Any = None, client
         return await calls.transcription(calls.client(provider), media, **calls.key_for(provider))
 
     return (await _try(list(TRANSCRIPTION), attempt, retry))[1]
-
-
-async def edge_voices() -> list[str]:
-    """EdgeTTS's voice names. g4f bug: EdgeTTS.py line 33 calls asyncio.run, which fails in a running loop."""
-    import g4f
-
-    return await asyncio.to_thread(g4f.Provider.EdgeTTS.get_models)

@@ -14,10 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from . import routes
-from .audio import describe_audio
+from .audio import check_target, describe_audio, save_bytes
 from .constants import FORMATS, MAX_TEXT, VOICES
 from .errors import SpeechRequestError
-from .files import check_target, save_bytes
 
 
 def _suggest(value: object, choices: tuple[str, ...]) -> str:
@@ -95,14 +94,6 @@ async def speak(
     check_target(path, overwrite=overwrite)  # before the request: a mistake costs nothing
     audio, _transcript = await routes.speech(text, voice, audio_format, client, **retry)
     return save_bytes(audio, path, overwrite=overwrite)
-
-
-async def synthesise(
-    text: str, *, voice: str = "alloy", audio_format: str = "mp3", client: Any = None, **retry: Any
-) -> tuple[bytes, str | None]:
-    """The checked speech call without saving: returns (audio bytes, transcript)."""
-    text = check_speech_request(text, voice, audio_format)
-    return await routes.speech(text, voice, audio_format, client, **retry)
 
 
 async def transcribe(path: str | os.PathLike, *, client: Any = None, provider: Any = None, **retry: Any) -> str:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
+
 from .constants import Mode
 
 _mode: Mode | None = None
+local_fallback: ContextVar[bool] = ContextVar("local_fallback", default=True)
+"""Whether auto mode answers a request nobody recorded locally; ``simulated("unrecorded")`` turns it off."""
 
 
 def current_mode() -> Mode | None:

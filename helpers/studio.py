@@ -14,13 +14,13 @@ from pathlib import Path
 
 import ipywidgets as widgets
 
+from . import routes
 from ._replay.cassettes import recorded_speech
-from .audio import play
+from .audio import play, save_bytes
 from .constants import FORMATS, VOICES, Mode
 from .errors import ServiceError
-from .files import save_bytes
 from .recorder import Recorder
-from .speech import synthesise, transcribe
+from .speech import check_speech_request, transcribe
 from .state import current_mode
 
 SAMPLE = "audio.wav (the shipped clip)"
@@ -137,7 +137,7 @@ class VoiceStudio(widgets.VBox):
 
     async def _generate(self) -> None:
         text, voice, fmt = self.text.value, self.voice.value, self.audio_format.value
-        audio, transcript = await synthesise(text, voice=voice, audio_format=fmt)
+        audio, transcript = await routes.speech(check_speech_request(text, voice, fmt), voice, fmt)
         self.folder.mkdir(parents=True, exist_ok=True)
         path = save_bytes(audio, self.folder / f"{voice}-{_slug(text)}.{fmt}", overwrite=True)
         self.last_clip = path

@@ -1,4 +1,4 @@
-"""describe_audio, play, save_bytes, save_speech, find_provider: the happy path and bad input."""
+"""describe_audio, play, save_bytes, save_speech: the happy path and bad input."""
 
 from __future__ import annotations
 
@@ -61,16 +61,16 @@ def test_save_bytes_never_overwrites_unless_asked(workdir):
     target = workdir / "mine.mp3"
     target.write_bytes(b"the learner's own file")
     with pytest.raises(helpers.errors.FileExistsNotOverwrittenError, match="overwrite=True"):
-        helpers.files.save_bytes(b"new", target)
+        helpers.audio.save_bytes(b"new", target)
     assert target.read_bytes() == b"the learner's own file"
-    helpers.files.save_bytes(b"new", target, overwrite=True)
+    helpers.audio.save_bytes(b"new", target, overwrite=True)
     assert target.read_bytes() == b"new"
     assert sorted(os.listdir(workdir)) == ["audio.wav", "mine.mp3"]  # no temporary file left
 
 
 def test_save_bytes_needs_an_existing_folder(workdir):
     with pytest.raises(FileNotFoundError, match="does not exist. Create it first"):
-        helpers.files.save_bytes(b"x", workdir / "no" / "such" / "clip.mp3")
+        helpers.audio.save_bytes(b"x", workdir / "no" / "such" / "clip.mp3")
     assert not (workdir / "no").exists()
 
 
@@ -82,7 +82,7 @@ def test_save_speech_and_a_text_answer(replay):
         helpers.save_speech(response, "speech.mp3")
     response.choices[0].message.save("moved.mp3")
     with pytest.raises(helpers.errors.NoAudioError, match="already moved away by message.save"):
-        helpers.responses.speech_bytes(response)
+        helpers.calls.speech_bytes(response)
 
     class Text:
         content = "I cannot speak today"
@@ -92,17 +92,4 @@ def test_save_speech_and_a_text_answer(replay):
         choices = [type("Choice", (), {"message": Text})]
 
     with pytest.raises(helpers.errors.NoAudioError, match="I cannot speak today"):
-        helpers.responses.speech_bytes(Answer())
-
-
-def test_find_provider_follows_renames_and_explains_removals():
-    import g4f
-
-    assert helpers.find_provider("PollinationsAI") is g4f.Provider.PollinationsAI
-    assert helpers.find_provider("PollinationsAudio") is g4f.Provider.PollinationsAudio
-    with pytest.raises(helpers.errors.ProviderNotFoundError, match="Microsoft_Phi_4_Multimodal.*PollinationsAudio"):
-        helpers.find_provider("Microsoft_Phi_4")
-    with pytest.raises(helpers.errors.ProviderNotFoundError, match="Did you mean Pollinations"):
-        helpers.find_provider("Polinations")
-    with pytest.raises(helpers.errors.ProviderNotFoundError, match="Give a provider name"):
-        helpers.find_provider("  ")
+        helpers.calls.speech_bytes(Answer())

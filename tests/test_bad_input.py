@@ -101,11 +101,6 @@ def test_transcribe_a_good_file(replay):
     assert says(run(speech.transcribe("audio.wav")), "go forward ten meters")
 
 
-def test_unknown_provider_name():
-    with pytest.raises(helpers.errors.ProviderNotFoundError, match="Did you mean"):
-        helpers.find_provider("PollinationAudio")
-
-
 def test_the_kernel_keeps_working_after_bad_input(tmp_path):
     """A notebook full of mistakes, then the documented call: the last cell still works."""
     import nbformat

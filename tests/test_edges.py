@@ -12,7 +12,7 @@ from nbclient import NotebookClient
 from support import ROOT, SAMPLE, python, run
 
 import helpers
-from helpers import calls, errors, faults, files, offline, retries, speech
+from helpers import audio, calls, errors, faults, offline, retries, speech
 from helpers._replay import before_start, cassettes, isolation
 from helpers.modes import current_mode
 
@@ -48,8 +48,16 @@ def test_a_request_before_start_is_refused_naming_start():
     with pytest.raises(errors.NotStartedError, match=r"helpers\.start\(\) has not run"):
         run(calls.speech())
     with pytest.raises(errors.ServiceError, match=r"helpers\.start\(\)") as caught:
-        run(speech.synthesise(CLIP))
+        run(speech.speak(CLIP, "never.mp3", overwrite=True))
     assert caught.value.kind == "not-started" and caught.value.attempts == 1
+
+
+def test_stop_before_start_keeps_requests_refused():
+    """``helpers.stop()`` before any ``start()`` (or at exit) has no mode to turn off: the refusal stays on."""
+    before_start.refuse_until_started()
+    helpers.stop()
+    with pytest.raises(errors.NotStartedError):
+        run(calls.speech())
 
 
 def test_start_forgets_a_model_list_poisoned_before_it(workdir, capsys):
@@ -196,7 +204,7 @@ def test_a_link_loop_is_refused(replay):
     (replay / "a.mp3").symlink_to(replay / "b.mp3")
     (replay / "b.mp3").symlink_to(replay / "a.mp3")
     with pytest.raises(errors.SaveTargetError, match="symbolic link that is a loop"):
-        files.save_bytes(b"x", replay / "a.mp3")
+        audio.save_bytes(b"x", replay / "a.mp3")
 
 
 def test_an_existing_folder_is_never_replaced(replay):
@@ -211,7 +219,7 @@ def test_an_existing_folder_is_never_replaced(replay):
 def test_a_read_only_folder_is_refused_before_the_request(replay, monkeypatch):
     (replay / "locked").mkdir()
     real = os.access
-    monkeypatch.setattr(files.os, "access", lambda p, mode: False if str(p).endswith("locked") else real(p, mode))
+    monkeypatch.setattr(audio.os, "access", lambda p, mode: False if str(p).endswith("locked") else real(p, mode))
     with pytest.raises(errors.SaveTargetError, match="is read-only for you"):
         run(speech.speak(CLIP, "locked/alloy.mp3"))
 
@@ -220,9 +228,9 @@ def test_a_failed_save_never_names_the_temporary_file(replay, monkeypatch):
     def full(*args, **kwargs):
         raise OSError(28, "No space left on device", "/x/.alloy.mp3.abcd.part")
 
-    monkeypatch.setattr(files.os, "fdopen", full)
+    monkeypatch.setattr(audio.os, "fdopen", full)
     with pytest.raises(errors.SaveTargetError) as caught:
-        files.save_bytes(b"audio", replay / "alloy.mp3")
+        audio.save_bytes(b"audio", replay / "alloy.mp3")
     assert "No space left on device" in str(caught.value) and ".part" not in str(caught.value)
     assert caught.value.errno == 28 and sorted(p.name for p in replay.iterdir()) == ["audio.wav"]
 
@@ -241,7 +249,7 @@ def test_overwrite_takes_only_a_bool(replay, overwrite):
     with pytest.raises(errors.ArgumentError, match="overwrite takes True or False"):
         run(speech.speak(CLIP, mine, overwrite=overwrite))
     with pytest.raises(errors.ArgumentError, match="overwrite takes True or False"):
-        files.save_bytes(b"x", mine, overwrite=overwrite)
+        audio.save_bytes(b"x", mine, overwrite=overwrite)
     assert mine.read_bytes() == b"my own recording"
 
 
@@ -297,12 +305,6 @@ def test_simulated_takes_only_a_recorded_fault_name(replay, name):
     with pytest.raises(errors.ArgumentError, match="No recorded fault") as caught:
         faults.simulated(name)
     assert "Recorded: bad-gateway-502-always" in str(caught.value)
-
-
-@pytest.mark.parametrize("name", ["__class__", "sys", "__name__", "annotations", "_lazy", "os"])
-def test_find_provider_returns_only_providers(name):
-    with pytest.raises(errors.ProviderNotFoundError, match="has no provider"):
-        helpers.find_provider(name)
 
 
 # -- rough messages -------------------------------------------------------------------------

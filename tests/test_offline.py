@@ -96,6 +96,15 @@ def test_auto_mode_replays_what_is_recorded_and_speaks_the_rest_locally(workdir,
     assert words(run(helpers.transcribe(fresh))) == ["something", "nobody", "recorded"]
 
 
+def test_auto_mode_still_shows_the_refusal_inside_simulated_unrecorded(workdir, capsys):
+    """Lessons 05 and 07 show what a request nobody recorded meets: auto mode must not answer it with Piper there."""
+    helpers.start("auto")
+    with helpers.simulated("unrecorded"), pytest.raises(helpers.errors.UnrecordedRequestError):
+        run(calls.speech(text="Say something nobody recorded", voice="shimmer"))
+    response = run(calls.speech(text="Say something nobody recorded", voice="shimmer"))  # outside: Piper speaks
+    assert helpers.transcript_of(response) == "Something nobody recorded."
+
+
 def _recorded_audio(voice, fmt, prompt):
     from vcr.serialize import deserialize
     from vcr.serializers import yamlserializer

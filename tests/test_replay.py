@@ -22,8 +22,8 @@ def test_documented_speech_call_writes_a_valid_mp3(replay):
 
 
 def test_variations_have_their_own_recordings(replay):
-    nova = helpers.responses.speech_bytes(run(speak(voice="nova")))
-    alloy = helpers.responses.speech_bytes(run(speak(voice="alloy")))
+    nova = helpers.calls.speech_bytes(run(speak(voice="nova")))
+    alloy = helpers.calls.speech_bytes(run(speak(voice="alloy")))
     wav = run(speak(fmt="wav"))
     assert nova != alloy
     helpers.save_speech(wav, "alloy.wav")

@@ -34,8 +34,8 @@ from helpers import calls, routes  # noqa: E402
 from helpers._replay.paths import project_root, relative  # noqa: E402
 from helpers._replay.scrub import REDACTED, scrub_text  # noqa: E402
 from helpers.audio import describe_audio  # noqa: E402
+from helpers.calls import speech_bytes  # noqa: E402
 from helpers.errors import AudioFileError, NoAudioError, ServiceError  # noqa: E402
-from helpers.responses import speech_bytes  # noqa: E402
 from helpers.retries import with_retries  # noqa: E402
 from helpers.wer import wer  # noqa: E402
 

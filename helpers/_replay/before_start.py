@@ -1,30 +1,11 @@
 """Before ``helpers.start()``: refuse every request that would leave the machine, naming ``helpers.start()``.
 
-After a kernel restart learners run cells out of order. A g4f cell run before
-the notebook's first cell would otherwise go online (the README promises
-offline by default) and, failing there, leave g4f's model lists without audio.
-
-Two ways in, both lifted by ``start()``:
-
-- ``import helpers`` turns the refusal on (``helpers.modes`` calls
-  :func:`refuse_until_started` when it is imported), so ``helpers.speak`` before
-  ``start()`` is refused;
-- every IPython kernel of an environment set up by ``make setup`` or Binder (or where
-  ``start()`` has run once) loads
-  this module as an extension at kernel start, before any cell, through
-  ``<sys.prefix>/etc/ipython/ipython_kernel_config.py`` (IPython reads that
-  folder for every kernel of the environment; :func:`install_kernel_config`
-  writes the file). So a g4f cell run before ``import helpers`` is refused too.
-
-Where ``G4F_TUTORIAL_MODE`` is ``live`` or ``record`` the learner chose to go online, and
-nothing is refused (``start()`` still decides the mode).
-
-Trade-offs: the file lives in the environment (``.venv``, Binder's image), not in the
-notebooks' folder, because IPython does not read config from a notebook's folder;
-unlike a ``.pth`` file or ``sitecustomize`` it only runs in IPython kernels, never in
-pip, the Jupyter server or scripts (``python -m helpers script.py`` calls ``start()`` first).
-The price is one write into the environment, made at setup: ``make setup``, Binder's postBuild and
-``tools/bootstrap.py`` call :func:`install_kernel_config` (never over someone else's kernel config).
+After a kernel restart learners run cells out of order; a g4f cell run before the setup cell would otherwise go
+online. ``import helpers`` turns the refusal on (:func:`refuse_until_started`), and every IPython kernel of an
+environment set up by ``make setup``, Binder's postBuild or ``tools/bootstrap.py`` loads this module before any
+cell, through ``<sys.prefix>/etc/ipython/ipython_kernel_config.py`` (:func:`install_kernel_config`; IPython reads
+no config from a notebook's folder, and unlike ``sitecustomize`` this runs only in kernels). ``start()`` lifts it.
+Where ``G4F_TUTORIAL_MODE`` is ``live`` or ``record`` the learner chose to go online, and nothing is refused.
 """
 
 from __future__ import annotations
