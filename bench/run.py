@@ -203,7 +203,8 @@ def first_sound(venv: Path) -> float:
         code = (
             "import time, nbformat; from nbclient import NotebookClient\n"
             "nb = nbformat.read('02_generating_speech.ipynb', 4)\n"
-            "cells = nb.cells[:next(i for i, c in enumerate(nb.cells) if 'message.save' in c.source) + 1]\n"
+            "saves = (i for i, c in enumerate(nb.cells) if c.cell_type == 'code' and 'message.save' in c.source)\n"
+            "cells = nb.cells[: next(saves) + 1]\n"
             "nb.cells = cells\nstart = time.perf_counter()\n"
             "NotebookClient(nb, kernel_name='python3').execute()\nprint(time.perf_counter() - start)"
         )
@@ -752,9 +753,11 @@ def main() -> int:
     load = f"{load_before} before, {load_average()} after"
     print(f"\n{machine}; medians of {args.runs} runs; load average {load}; took {time.perf_counter() - started:.0f} s")
     report = {"machine": machine, "runs": args.runs, "load": load, "rows": rows, "trade_off": trade_off}
-    partial_alone = bool(args.only) and not out.exists()
-    if args.only and out.exists():  # a partial run replaces its own sections of the last report, keeps the rest
-        report = merged(json.loads(out.read_text()), report, wanted)
+    last = json.loads(out.read_text()) if out.exists() else None
+    partial_alone = bool(args.only) and (last is None or last.get("partial", False))  # nothing full to merge into
+    if args.only and not partial_alone:  # a partial run replaces its own sections of the last report, keeps the rest
+        report = merged(last, report, wanted)
+    report["partial"] = partial_alone
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(report, indent=2))
     (out.parent / "bench.md").write_text(readme_table(report) + "\n")
