@@ -73,6 +73,10 @@ def isolate_g4f(scratch: Path | None = None) -> Path:
         if hasattr(g4f.cookies, "COOKIES_DIR"):
             g4f.cookies.COOKIES_DIR = g4f.config.COOKIES_DIR
     g4f.debug.version_check = False
+    # g4f 8.8.6 integration/markitdown/_transcribe_audio.py line 53: with faster-whisper installed (the offline
+    # extra), MarkItDown first downloads whisper "base" from the Hugging Face hub, in a cell; kept offline, it fails
+    # there and MarkItDown transcribes through Google, as on an install without the extra.
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
     if hasattr(g4f.cookies, "set_cookies_dir"):  # instead of ./har_and_cookies next to the notebook
         g4f.cookies.set_cookies_dir(str(scratch / "g4f-config" / "cookies"))
     media_dir = cache / "generated_media"  # emptied at every start() and at exit: saved clips are moved out of it
