@@ -410,23 +410,21 @@ helpers.start()
 sys.path.insert(0, {str(ROOT / "tools")!r})
 from standin_scenarios import BATCH
 
-async def one(sentence, gate=None):
-    if gate is None:
-        return await speech.speak(sentence, sentence.replace(" ", "-") + ".mp3", overwrite=True)
-    async with gate:
+async def one(sentence, gate=None, latency=0.0):
+    async with gate or asyncio.Semaphore(1):
+        await asyncio.sleep(latency)  # the network's wait, as notebook 07 adds it: replay answers at once
         return await speech.speak(sentence, sentence.replace(" ", "-") + ".mp3", overwrite=True)
 
 async def main():
     await one(BATCH[0])  # warm-up: model lists, imports
-    with helpers.simulated_latency({latency}):
-        start = time.perf_counter()
-        for sentence in BATCH:
-            await one(sentence)
-        sequential = time.perf_counter() - start
-        gate = asyncio.Semaphore({limit})
-        start = time.perf_counter()
-        await asyncio.gather(*(one(s, gate) for s in BATCH))
-        concurrent = time.perf_counter() - start
+    start = time.perf_counter()
+    for sentence in BATCH:
+        await one(sentence, latency={latency})
+    sequential = time.perf_counter() - start
+    gate = asyncio.Semaphore({limit})
+    start = time.perf_counter()
+    await asyncio.gather(*(one(s, gate, {latency}) for s in BATCH))
+    concurrent = time.perf_counter() - start
     print(json.dumps([sequential, concurrent]))
 
 asyncio.run(main())

@@ -9,7 +9,7 @@ from . import errors
 from .audio import describe_audio, play
 from .calls import save_speech, transcript_of
 from .environment import environment_report
-from .faults import available_faults, simulated, simulated_latency
+from .faults import available_faults, simulated
 from .modes import current_mode, start, stop
 from .retries import with_retries
 from .speech import speak, transcribe
@@ -27,7 +27,6 @@ __all__ = [
     "routes",
     "save_speech",
     "simulated",
-    "simulated_latency",
     "speak",
     "start",
     "stop",

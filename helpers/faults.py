@@ -17,22 +17,6 @@ def available_faults() -> list[str]:
     return sorted(path.stem for path in (recordings_dir() / "faults").glob("*.yaml"))
 
 
-def simulated_latency(seconds: float) -> AbstractContextManager[None]:
-    """Inside the block every answer takes ``seconds`` longer, as over a real network."""
-    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not seconds >= 0:
-        raise ArgumentError(f"simulated_latency takes a number of seconds, 0 or more, not {seconds!r}.")
-    return _latency(seconds)
-
-
-@contextmanager
-def _latency(seconds: float) -> Iterator[None]:
-    token = transport.latency.set(seconds)
-    try:
-        yield
-    finally:
-        transport.latency.reset(token)
-
-
 UNRECORDED = "unrecorded"
 """``simulated("unrecorded")``: the recordings answer, read-only, whatever the mode."""
 

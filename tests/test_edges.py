@@ -294,12 +294,6 @@ def test_retry_arguments_are_checked_before_anything_is_sent(replay, kwargs, mes
     assert not sent and not (replay / "x.mp3").exists()
 
 
-@pytest.mark.parametrize("seconds", ["abc", -0.5, None, float("nan"), True])
-def test_simulated_latency_takes_seconds(seconds):
-    with pytest.raises(errors.ArgumentError, match="takes a number of seconds"):
-        faults.simulated_latency(seconds)
-
-
 @pytest.mark.parametrize("name", ["../g4f-8.8.6", "../faults/empty-body", "/etc/passwd", 42, "empty-body.yaml"])
 def test_simulated_takes_only_a_recorded_fault_name(replay, name):
     with pytest.raises(errors.ArgumentError, match="No recorded fault") as caught:

@@ -16,7 +16,6 @@ from __future__ import annotations
 import asyncio
 import errno
 import functools
-from contextvars import ContextVar
 from typing import Any
 
 import aiohttp
@@ -27,8 +26,6 @@ from ..retries import note
 from .cassettes import unrecorded
 
 FAULT_HEADER = "x-tutorial-fault"
-latency: ContextVar[float] = ContextVar("latency", default=0.0)
-"""Seconds added to every answer: replay is instant, real services are not."""
 
 
 async def _play_fault(fault: str, url: str) -> None:
@@ -64,8 +61,6 @@ def _watch_aiohttp(request: Any) -> Any:
             if refused := _refusal_inside(error):
                 raise refused from None
             raise
-        if latency.get():
-            await asyncio.sleep(latency.get())
         if fault := response.headers.get(FAULT_HEADER):
             await _play_fault(fault, str(url))
         note(response.status, str(url), response.headers.get("Retry-After"))
