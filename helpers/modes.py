@@ -49,7 +49,7 @@ def _choose(mode: str | None) -> Mode:
 
 
 def stop() -> None:
-    """Turn the current mode off: close (and in record mode save) the recordings.
+    """Turn the current mode off: close the recordings (record mode has saved each answer as it came).
 
     Before ``start()`` there is no mode to turn off, and requests stay refused.
     """

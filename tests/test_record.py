@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import sys
 import threading
 import uuid
 
@@ -40,12 +42,27 @@ async def _models(request: web.Request) -> web.Response:
     return web.json_response([{"name": "openai-audio"}])
 
 
+_served = iter(range(1, 1000))
+
+
+async def _count(request: web.Request) -> web.Response:
+    """A different answer each time, as a speech service gives (new audio bytes for the same request)."""
+    return web.json_response({"answer": next(_served), "path": request.path})
+
+
 @pytest.fixture
 def fake_service():
     """A tiny aiohttp server on 127.0.0.1 in a background thread."""
     loop = asyncio.new_event_loop()
     app = web.Application()
-    app.add_routes([web.post("/v1/chat/completions", _chat), web.post("/upload", _upload), web.get("/models", _models)])
+    app.add_routes(
+        [
+            web.post("/v1/chat/completions", _chat),
+            web.post("/upload", _upload),
+            web.get("/models", _models),
+            web.get("/{name}", _count),
+        ]
+    )
     runner = web.AppRunner(app)
     loop.run_until_complete(runner.setup())
     site = web.TCPSite(runner, "127.0.0.1", 0)
@@ -127,3 +144,25 @@ def test_recording_over_stand_ins_keeps_their_label(fake_service, tmp_path, caps
     assert len(found) == before + 1
     assert sum("recorded live" in r.provenance for r in found) == 1
     assert cassettes.provenance_summary(found) == f"recordings (1 live, {before} stand-in)"
+
+
+def test_a_script_recording_beside_the_notebook_keeps_its_answers_and_the_newest_wins(fake_service, tmp_path):
+    """Notebook 04 runs its module as a script while the notebook records: both write the same file.
+
+    The newest answer to a request is the one kept, and nothing the script recorded is lost when the notebook's
+    own recording ends (a notebook used to save, at its end, the file as it had read it, plus its own answers).
+    """
+    path = tmp_path / "recorded.yaml"
+    helpers.start("record", recordings_file=path)
+    first = requests.get(f"{fake_service}/speech").json()["answer"]
+    script = f"import helpers, requests; helpers.start('record', recordings_file={str(path)!r}); "
+    script += f"print(requests.get('{fake_service}/speech').json()['answer']); requests.get('{fake_service}/other')"
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    newest = int(done.stdout.splitlines()[-1])
+    requests.get(f"{fake_service}/after")
+    helpers.stop()
+    assert newest > first
+    helpers.start("replay", recordings_file=path)
+    assert requests.get(f"{fake_service}/speech").json()["answer"] == newest
+    assert requests.get(f"{fake_service}/other").json()["path"] == "/other"
+    assert requests.get(f"{fake_service}/after").json()["path"] == "/after"

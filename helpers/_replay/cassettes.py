@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
@@ -13,8 +14,13 @@ import vcr.persisters.filesystem
 import vcr.stubs.aiohttp_stubs
 from vcr.request import Request
 
+try:
+    import fcntl
+except ImportError:  # Windows: one recording process at a time
+    fcntl = None
+
 from ..errors import RecordingsFileError, UnrecordedRequestError
-from .paths import recordings_dir, relative
+from .paths import recordings_dir, relative, scratch_dir
 from .scrub import FILTER_HEADERS, PROVENANCE_HEADER, normalise_body, normalise_request, scrub_response
 
 MATCH_ON = ("method", "scheme", "host", "port", "path", "query", "body")
@@ -280,8 +286,7 @@ def _recordable(response: dict) -> dict | None:
 
 
 class _Persister(vcr.persisters.filesystem.FilesystemPersister):
-    """vcrpy persister: hands over a file :func:`read_recordings` parsed already; in record mode, a request asked
-    again keeps one entry (the newest answer)."""
+    """vcrpy persister that hands over a file :func:`read_recordings` parsed already."""
 
     preloaded: dict[str, tuple[list[Request], list[dict]]] = {}
 
@@ -291,27 +296,57 @@ class _Persister(vcr.persisters.filesystem.FilesystemPersister):
             return cls.preloaded.pop(str(cassette_path))
         return super().load_cassette(cassette_path, serializer)
 
-    @classmethod
-    def save_cassette(cls, cassette_path: Any, cassette_dict: dict, serializer: Any) -> None:
-        pairs = list(zip(cassette_dict["requests"], cassette_dict["responses"], strict=True))
-        kept: list[tuple[Request, dict]] = []
-        for request, response in pairs:
-            kept = [(r, a) for r, a in kept if not _same_request(r, request)] + [(request, response)]
-        vcr.persisters.filesystem.FilesystemPersister.save_cassette(
-            cassette_path,
-            {"requests": [r for r, _ in kept], "responses": [a for _, a in kept]},
-            serializer,
-        )
-        size = Path(cassette_path).stat().st_size
-        if size > SIZE_LIMIT:
-            print(
-                f"Warning: {relative(Path(cassette_path))} is {size // 1024} KiB, over the {SIZE_LIMIT // 1024} KiB "
-                "a recordings file may weigh. Record fewer or shorter clips."
-            )
-
 
 def _same_request(one: Request, other: Request) -> bool:
     return (one.method, one.uri, one.body) == (other.method, other.uri, other.body)
+
+
+WEBSOCKET_FRAMES = "application/x-websocket-frames"
+
+
+def storable(response: dict) -> bool:
+    """Not the HTTP handshake vcrpy keeps for a WebSocket (:mod:`.websocket` stores the session's frames)."""
+    return response["status"]["code"] != 101 or WEBSOCKET_FRAMES in str(response.get("headers"))
+
+
+def _save_new(path: Path, request: Request, response: dict) -> None:
+    """Record mode: add one answer to the file as it is on disk now, replacing the same request's older answer.
+
+    Each answer is saved as it comes, under a lock, into what is on disk at that moment: a script that records
+    while the notebook does (notebook 04 runs one) keeps its answers, and the newest answer to a request wins.
+    """
+    from vcr.serialize import serialize
+    from vcr.serializers import yamlserializer
+
+    scratch_dir().mkdir(parents=True, exist_ok=True)
+    with open(scratch_dir() / f"{path.name}.lock", "a") as lock:  # gitignored, and kept: its inode is the lock
+        if fcntl:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        pairs = list(zip(*read_recordings(path), strict=True)) if path.exists() else []
+        pairs = [(q, a) for q, a in pairs if not _same_request(q, request) and storable(a)] + [(request, response)]
+        text = serialize({"requests": [q for q, _ in pairs], "responses": [a for _, a in pairs]}, yamlserializer)
+        part = path.with_name(f".{path.name}.part")
+        part.write_text(text, encoding="utf-8")
+        os.replace(part, path)  # a process starting now reads the old file or the new one, never half of one
+    if len(text.encode()) > SIZE_LIMIT:
+        print(
+            f"Warning: {relative(path)} is {len(text.encode()) // 1024} KiB, over the {SIZE_LIMIT // 1024} KiB "
+            "a recordings file may weigh. Record fewer or shorter clips."
+        )
+
+
+def _saving_each_answer(cassette: Any, path: Path) -> None:
+    """Record mode's cassette saves every answer it keeps at once (see :func:`_save_new`), none at the end."""
+    append = cassette.append
+
+    def append_and_save(request: Request, response: dict) -> None:
+        kept = len(cassette.data)
+        append(request, response)
+        if len(cassette.data) > kept and storable(cassette.data[-1][1]):
+            _save_new(path, *cassette.data[-1])
+        cassette.dirty = False
+
+    cassette.append = append_and_save
 
 
 def open_cassette(
@@ -339,6 +374,8 @@ def open_cassette(
     context = config.use_cassette(str(path), allow_playback_repeats=repeat, custom_patches=_g4f_stream_patch())
     cassette = context.__enter__()
     _open[id(cassette)] = Path(path)
+    if record:
+        _saving_each_answer(cassette, Path(path))
     return context, cassette
 
 
@@ -349,6 +386,6 @@ def main_recordings() -> Path | None:
 
 
 def close_cassette(context: Any, cassette: Any) -> None:
-    """Leave the cassette (record mode writes the file here)."""
+    """Leave the cassette."""
     _open.pop(id(cassette), None)
     context.__exit__(None, None, None)

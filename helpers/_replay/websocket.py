@@ -16,10 +16,9 @@ import aiohttp
 from vcr.request import Request
 
 from . import scrub
-from .cassettes import unrecorded
+from .cassettes import WEBSOCKET_FRAMES, storable, unrecorded
 
 scrub.RANDOM_PARAMS.update({"sec-ms-gec", "connectionid"})  # edge-tts: a clock-derived token, a random id
-CONTENT_TYPE = "application/x-websocket-frames"
 _STAMPS = re.compile(r"^(X-Timestamp|X-RequestId):[^\r\n]*", re.MULTILINE)
 _attached: list[tuple[Any, bool, Any]] = []  # (cassette, record, previous _ws_connect)
 
@@ -37,7 +36,7 @@ def frames_answer(received: list[str | bytes]) -> dict:
     ]
     return {
         "status": {"code": 101, "message": "Switching Protocols"},
-        "headers": {"content-type": [CONTENT_TYPE]},
+        "headers": {"content-type": [WEBSOCKET_FRAMES]},
         "body": {"string": "\n".join(lines).encode()},
     }
 
@@ -97,7 +96,7 @@ class _Session:
         if self.real is not None:
             await self.real.close(*args, **kwargs)
             data = self.cassette.data  # vcrpy stored the handshake as an HTTP answer too: the session replaces it
-            data[:] = [(q, a) for q, a in data if a["status"]["code"] != 101 or CONTENT_TYPE in str(a["headers"])]
+            data[:] = [(q, a) for q, a in data if storable(a)]
             self.cassette.append(session_request(self.url, self.sent), frames_answer(self.received))
         return True
 
