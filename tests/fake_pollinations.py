@@ -165,6 +165,8 @@ class FakePollinations:
                 return response
         if self.voice is not None and route in GENERATION and fault != "shape":
             return await asyncio.get_running_loop().run_in_executor(None, self._voiced, route, body, form)
+        if self.voice is not None and route.endswith("models") and fault != "shape":
+            return web.json_response(self.voice.listing(route))
         return self._answer(host, route, shape_broken=fault == "shape")
 
     def _voiced(self, route: str, body: bytes, form: Any) -> web.Response:
@@ -189,14 +191,7 @@ class FakePollinations:
             message["audio"] = {"data": base64.b64encode(audio).decode(), "transcript": said}
         else:
             message["content"] = self.voice.hear(base64.b64decode(sound)) if sound else self.voice.answer_to(text)
-        return web.json_response(
-            {
-                "id": "fake",
-                "object": "chat.completion",
-                "model": "gpt-audio-mini-2025-12-15",
-                "choices": [{"index": 0, "finish_reason": "stop", "message": message}],
-            }
-        )
+        return web.json_response(self.voice.completion(message))
 
     def _answer(self, host: str, route: str, *, shape_broken: bool) -> web.StreamResponse:
         audio_model = {"name": "openai-audio", "output_modalities": ["text", "audio"], "voices": VOICES}

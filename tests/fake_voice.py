@@ -7,6 +7,8 @@ run through them needs more, or it would store answers no live service gives and
   in a random few milliseconds of silence, so no two answers have the same bytes);
 - transcription hears the clip: the words of a clip this voice said (by its bytes) or of a clip the notebooks
   ship, else what faster-whisper tiny.en hears in it (a clip a notebook cut, slowed or converted).
+Its answers have the shape the stand-ins have (the services' documented wire format: ids, usage, the full model
+lists), so a record run through it stores what the contract check (tools/contract.py) finds in the same shape.
 Needs the offline extra (Piper, faster-whisper) and Debian's flite and espeak-ng, as make standins does.
 """
 
@@ -18,6 +20,8 @@ import random
 import shutil
 import sys
 import threading
+import time
+import uuid
 from pathlib import Path
 
 import numpy as np
@@ -92,6 +96,52 @@ class Voice:
     def answer_to(self, prompt: str) -> str:
         """What a speaking model says back to a prompt ("Say X" -> "X!")."""
         return build_standins.spoken_text(prompt)
+
+    # -- the answers' shape ----------------------------------------------------------------------
+    @staticmethod
+    def completion(message: dict) -> dict:
+        """An OpenAI-style chat completion holding ``message``, as the live service sends one."""
+        audio = message.get("audio")
+        if audio is not None:
+            audio = {"id": f"audio_{uuid.uuid4().hex[:24]}", "expires_at": int(time.time()) + 3600, **audio}
+        words = len((audio or {}).get("transcript", message.get("content") or "").split())
+        audio_tokens = 12 * words if audio else 0
+        return {
+            "id": f"chatcmpl-{uuid.uuid4().hex[:24]}",
+            "object": "chat.completion",
+            "created": int(time.time()),
+            "model": build_standins.MODEL,
+            "choices": [
+                {
+                    "index": 0,
+                    "message": {"refusal": None, "annotations": [], **message, **({"audio": audio} if audio else {})},
+                    "logprobs": None,
+                    "finish_reason": "stop",
+                }
+            ],
+            "usage": {
+                "prompt_tokens": 17,
+                "completion_tokens": audio_tokens + words,
+                "total_tokens": 17 + audio_tokens + words,
+                "prompt_tokens_details": {"cached_tokens": 0, "audio_tokens": 0},
+                "completion_tokens_details": {
+                    "reasoning_tokens": 0,
+                    "audio_tokens": audio_tokens,
+                    "accepted_prediction_tokens": 0,
+                    "rejected_prediction_tokens": 0,
+                },
+            },
+            "system_fingerprint": "fp_" + uuid.uuid4().hex[:10],
+        }
+
+    @staticmethod
+    def listing(route: str) -> list:
+        """The model lists (route: models, audio-models, image-models) in the documented shape."""
+        return {
+            "models": build_standins.TEXT_MODELS,
+            "audio-models": build_standins.AUDIO_MODELS,
+            "image-models": build_standins.IMAGE_MODELS,
+        }[route]
 
     # -- hearing --------------------------------------------------------------------------------
     def hear(self, audio: bytes) -> str:
