@@ -12,7 +12,10 @@ On a copy of this checkout's files (tracked and untracked, not ignored; the .ven
 3. then what `make test` checks that a re-recording can break: nbval (strict, tests/nbval_config/sanitize.cfg)
    on the re-executed lessons and their Russian sample, `tools/make_russian.py --check` (no re-translation),
    `tools/make_exercises.py --check`, and the project's tests that read the recordings or the notebooks'
-   stored outputs (PROJECT_TESTS: those that could pin a stand-in fact), run in the copy.
+   stored outputs (PROJECT_TESTS: those that could pin a stand-in fact), run in the copy. Left out, as they read
+   neither: the tests with their own fakes or recordings (test_providers, test_preflight, test_faults'
+   simulations), the packaging, site and browser tests; test_documented needs the other environment; and
+   test_run_twice (three runs a lesson) checks orders of replay runs, which the checks here do not change.
 If make notebooks fails (a lesson raises in replay), that test fails and the flow goes on with the errors
 stored (nbconvert's allow_errors), so the checks after it still report what else a re-recording broke.
 It also checks what nbval cannot see, because nbval compares a run with itself: no cell shows an error it did
@@ -21,7 +24,7 @@ not show before (in the record run or after it), and none stops showing one (a r
 The documented notebooks (g4f 0.5.2.2, .venv-documented) are left out: `make record` runs them in the other
 environment, whose recordings file no lesson reads.
 
-Cost: by default four lessons, the risky parts (about 6 minutes on 2 busy cores):
+Cost: by default four lessons, the risky parts (about 4 minutes on 2 busy cores):
 02 (speech, voices and formats, the Russian sample), 04 (the round trip: it transcribes the speech it asked
 for, which other lessons ask for too), 07 (many clips at once, the 'nobody recorded' demo, timings) and 10 (the
 keyless providers, EdgeTTS's WebSocket, asking last for the speech 02 and 04 ask for).
@@ -236,6 +239,8 @@ def test_record_went_through_the_fakes_and_stored_live_answers_without_the_key(f
     assert KEY not in after
     used = {entry.authorization for entry in flow["pollinations"] if entry.host == "gen.pollinations.ai"}
     assert f"Bearer {KEY}" in used  # the instructor's key reached the service
+    changed = [name for name in LESSONS if flow["replayed"][name].cells != flow["stored"][name].cells]
+    assert changed, "make notebooks stored the same outputs: it did not replay the new recordings"
     if any(name.startswith("10_") for name in LESSONS):
         assert {entry.service for entry in flow["keyless"]} >= {"edge", "gtts", "openaifm", "google"}
 
