@@ -28,7 +28,7 @@ Cost: by default four lessons, the risky parts (about 4 minutes on 2 busy cores)
 02 (speech, voices and formats, the Russian sample), 04 (the round trip: it transcribes the speech it asked
 for, which other lessons ask for too), 07 (many clips at once, the 'nobody recorded' demo, timings) and 10 (the
 keyless providers, EdgeTTS's WebSocket, asking last for the speech 02 and 04 ask for).
-``RECORD_FLOW=all`` runs every lesson this environment can run (about 20 minutes); ``RECORD_FLOW=05,06`` runs
+``RECORD_FLOW=all`` runs every lesson this environment can run (about 6 minutes); ``RECORD_FLOW=05,06`` runs
 the lessons named by number.
 Needs the offline extra, flite and espeak-ng (the fakes' voice), and a git checkout (what to copy).
 Under pytest-xdist (``-n auto --dist loadscope``) the module's tests stay in one worker, sharing one flow.
