@@ -15,6 +15,8 @@ g4f's real provider code reaches it in one of two ways:
   Record mode then stores the real addresses, exactly as it would online.
 Either way the real hostnames are never looked up.
 Faults are set per route (``fake.faults["chat"] = 402``, ``"timeout"``, ``"shape"``); every request is logged.
+Its speech is a tone and its transcript fixed, unless given a ``voice`` (tests/fake_voice.py): then it says the
+words asked for, in the voice and format asked for, and hears what it is sent, as the live models do.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import asyncio
 import base64
 import contextlib
 import io
+import json
 import os
 import socket
 import ssl
@@ -95,6 +98,7 @@ class FakePollinations:
     delay: float = 5.0  # how long a "timeout" fault keeps the client waiting
     faults: dict[str, object] = field(default_factory=dict)  # route -> status, "timeout", "shape" or "html"
     log: list[Logged] = field(default_factory=list)
+    voice: Any = None  # a fake_voice.Voice: speech and transcripts made from the request (None: tone, fixed text)
     url: str = ""
     _mp3: bytes = b""
 
@@ -139,8 +143,10 @@ class FakePollinations:
         route = self._route(host, request.method, path)
         if host not in HOSTS or route is None:
             return envelope(404, f"No route {request.method} {path}")
-        if request.can_read_body:
-            await request.read()
+        form = None
+        if route == "transcriptions" and request.content_type == "multipart/form-data":
+            form = await request.post()
+        body = await request.read() if request.can_read_body and form is None else b""
         fault = self.faults.get(route)
         if fault == "timeout":
             await asyncio.sleep(self.delay)
@@ -157,7 +163,35 @@ class FakePollinations:
                 response = envelope(429)
                 response.headers["Retry-After"] = "30"
                 return response
+        if self.voice is not None and route in GENERATION and fault != "shape":
+            return await asyncio.get_running_loop().run_in_executor(None, self._voiced, route, body, form)
+        if self.voice is not None and route.endswith("models") and fault != "shape":
+            return web.json_response(self.voice.listing(route))
         return self._answer(host, route, shape_broken=fault == "shape")
+
+    def _voiced(self, route: str, body: bytes, form: Any) -> web.Response:
+        """A generation answer made by ``self.voice`` from the request (blocking: runs in a worker thread)."""
+        if route == "transcriptions":
+            return web.json_response({"text": self.voice.hear(form["file"].file.read())})
+        data = json.loads(body)
+        if route == "speech":
+            fmt = data.get("response_format", "mp3")
+            audio = self.voice.speak(data["input"], data.get("voice", "alloy"), fmt)
+            return web.Response(body=audio, content_type="audio/mpeg" if fmt == "mp3" else f"audio/{fmt}")
+        parts = [m["content"] for m in data.get("messages", []) if m.get("role") != "system"][-1]
+        parts = [{"type": "text", "text": parts}] if isinstance(parts, str) else parts
+        text = " ".join(p.get("text", "") for p in parts if p.get("type") == "text")
+        sound = next((p["input_audio"]["data"] for p in parts if p.get("type") == "input_audio"), None)
+        message = {"role": "assistant", "content": None}
+        if "audio" in data.get("modalities", []):
+            said = self.voice.answer_to(text)
+            system = " ".join(m["content"] for m in data["messages"] if m.get("role") == "system")
+            settings = data.get("audio", {})
+            audio = self.voice.speak(said, settings.get("voice", "alloy"), settings.get("format", "mp3"), system)
+            message["audio"] = {"data": base64.b64encode(audio).decode(), "transcript": said}
+        else:
+            message["content"] = self.voice.hear(base64.b64decode(sound)) if sound else self.voice.answer_to(text)
+        return web.json_response(self.voice.completion(message))
 
     def _answer(self, host: str, route: str, *, shape_broken: bool) -> web.StreamResponse:
         audio_model = {"name": "openai-audio", "output_modalities": ["text", "audio"], "voices": VOICES}
@@ -295,6 +329,9 @@ def names_served(
             return original(host, wanted_port, *args, **kwargs)
         port = port_for(name, int(wanted_port or 0))
         if port is None:
+            if os.environ.get("NETWORK_ATTEMPTS_LOG"):  # a test proving nothing tried to leave reads this
+                with open(os.environ["NETWORK_ATTEMPTS_LOG"], "a") as log:
+                    log.write(f"{os.getpid()} {name!r} (not served by the fakes)\n")
             raise socket.gaierror(socket.EAI_NONAME, f"{name}: not served by the fakes (the test allows no other host)")
         return [(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", ("127.0.0.1", port))]
 

@@ -11,6 +11,8 @@ What each mimics (see ../shared/notes/g4f-audio-providers-2026.md and the instal
   of FLAC -> JSON lines.
 Each service answers as set in ``fake.faults[service]``: absent (success), ``"refused"`` (403; 401 for
 Google's key), ``429``, ``"broken"`` (the socket closes mid-answer) or ``"malformed"``.
+:func:`real_hosts` serves them to this process; :func:`served` starts them for other processes (a notebook's
+kernel), which :func:`names_from` points at them (tests/preflight_site does, given ``$FAKE_SERVED``).
 """
 
 from __future__ import annotations
@@ -123,6 +125,7 @@ class FakeProviders:
     faults: dict[str, object] = field(default_factory=dict)  # service -> "refused", 429, "broken", "malformed"
     transcript: str = HEARD
     speech: Callable[[str, str], bytes] | None = None  # (text, service) -> mp3; None: a tone
+    hear: Callable[[bytes], str] | None = None  # Google's transcript of the FLAC it is sent; None: ``transcript``
     log: list[Logged] = field(default_factory=list)
     _mp3: bytes = b""
 
@@ -164,7 +167,7 @@ class FakeProviders:
                 return web.json_response({"error": "Missing input"}, status=200)
             return web.Response(body=self._say(request.query.get("input", ""), service), content_type="audio/mpeg")
         if service == "google" and request.path == "/speech-api/v2/recognize":
-            text = "{not json" if broken else google_answer(self.transcript)
+            text = "{not json" if broken else google_answer(self.hear(logged.body) if self.hear else self.transcript)
             return web.Response(text=text, content_type="application/json")
         return web.Response(status=404)
 
@@ -220,32 +223,70 @@ class FakeProviders:
         return [entry for entry in self.log if entry.service == service]
 
 
-@contextlib.contextmanager
-def real_hosts(pollinations: FakePollinations | None = None, **settings: Any) -> Iterator[FakeProviders]:
-    """Inside the block, the keyless services' real hostnames (and Pollinations', given its fake) reach the fakes.
+class _Authority:
+    """A test CA known only by its certificate (what another process needs to trust it), as trustme.CA offers it."""
 
-    The names resolve to 127.0.0.1 in this process only; any other name fails, so nothing leaves the machine.
-    TLS trust: aiohttp's default context, ``REQUESTS_CA_BUNDLE``, and edge-tts's own contexts (it trusts only
-    certifi's CA file, read once at import).
-    """
+    def __init__(self, pem: str) -> None:
+        self.pem = pem
+        self.cert_pem = type("Blob", (), {"bytes": lambda _self: pem.encode()})()
+
+    def configure_trust(self, context: ssl.SSLContext) -> None:
+        context.load_verify_locations(cadata=self.pem)
+
+
+def _trust(authority: Any) -> None:
+    """aiohttp's default context and edge-tts's own ones (it trusts only certifi's CA file, read once at import)."""
     import aiohttp.connector
     import edge_tts.communicate
     import edge_tts.voices
+
+    for context in (aiohttp.connector._SSL_CONTEXT_VERIFIED, edge_tts.communicate._SSL_CTX, edge_tts.voices._SSL_CTX):
+        authority.configure_trust(context)
+
+
+@contextlib.contextmanager
+def served(pollinations: FakePollinations | None = None, **settings: Any) -> Iterator[tuple[FakeProviders, dict]]:
+    """The keyless services' fakes (and Pollinations', given its fake) on TLS with a fresh test CA, in this process's
+    background threads; yields the fake and the spec another process needs to reach them (:func:`names_from`)."""
     import trustme
 
     authority = trustme.CA()
     fake = FakeProviders(**settings).start(authority.issue_cert(*HOSTS, *POLLINATIONS_HOSTS))
     pollinations_port = pollinations.serve_tls(authority.issue_cert(*POLLINATIONS_HOSTS)) if pollinations else None
-
-    def port_for(name: str, wanted_port: int) -> int | None:
-        if name in HOSTS:
-            return fake.http_port if wanted_port == 80 else fake.tls_port
-        return pollinations_port if name in POLLINATIONS_HOSTS else None
-
-    for context in (aiohttp.connector._SSL_CONTEXT_VERIFIED, edge_tts.communicate._SSL_CTX, edge_tts.voices._SSL_CTX):
-        authority.configure_trust(context)
+    spec = {
+        "ca": authority.cert_pem.bytes().decode(),
+        "tls": {
+            **dict.fromkeys(HOSTS, fake.tls_port),
+            **dict.fromkeys(POLLINATIONS_HOSTS if pollinations else (), pollinations_port),
+        },
+        "http": dict.fromkeys(HOSTS, fake.http_port),
+    }
     try:
-        with names_served(port_for, authority, keep_guard=False):  # before any guard: the fakes' names only
-            yield fake
+        yield fake, spec
     finally:
         fake.stop()
+
+
+@contextlib.contextmanager
+def names_from(spec: dict) -> Iterator[None]:
+    """Inside the block, this process reaches the fakes :func:`served` started (in another process) by their real
+    names, and trusts their CA; any other name fails (and is logged to $NETWORK_ATTEMPTS_LOG when that is set)."""
+    authority = _Authority(spec["ca"])
+    _trust(authority)
+
+    def port_for(name: str, wanted_port: int) -> int | None:
+        return spec["http"][name] if wanted_port == 80 and name in spec["http"] else spec["tls"].get(name)
+
+    with names_served(port_for, authority, keep_guard=False):  # before any guard: the fakes' names only
+        yield
+
+
+@contextlib.contextmanager
+def real_hosts(pollinations: FakePollinations | None = None, **settings: Any) -> Iterator[FakeProviders]:
+    """Inside the block, the keyless services' real hostnames (and Pollinations', given its fake) reach the fakes.
+
+    The names resolve to 127.0.0.1 in this process only; any other name fails, so nothing leaves the machine.
+    TLS trust: aiohttp's default context, ``REQUESTS_CA_BUNDLE``, and edge-tts's own contexts.
+    """
+    with served(pollinations, **settings) as (fake, spec), names_from(spec):
+        yield fake
