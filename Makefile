@@ -109,10 +109,12 @@ bench: $(DEV_STAMP)
 ## Re-record: run every notebook top to bottom in record mode (online; set POLLINATIONS_API_KEY first).
 ## The executed copies go to .scratch/recorded/ (the notebooks keep their replayed outputs); then run
 ## `make notebooks && make test` and review `git diff recordings/ notebooks/`.
+## One record run asks each request once (helpers' G4F_RECORD_RUN): the clip 04 transcribes is the one 02 got.
+record: RECORD_RUN := make-record-$(shell date -u +%Y%m%dT%H%M%SZ)
 record: $(STAMP) $(DOC_STAMP)
-	cd notebooks && G4F_TUTORIAL_MODE=record ../$(BIN)/$(EXECUTE) --output-dir=../.scratch/recorded \
+	cd notebooks && G4F_TUTORIAL_MODE=record G4F_RECORD_RUN=$(RECORD_RUN) ../$(BIN)/$(EXECUTE) --output-dir=../.scratch/recorded \
 		--ExecutePreprocessor.allow_errors=True [0-9]*.ipynb
-	cd notebooks/documented && G4F_TUTORIAL_MODE=record ../../$(BIN)/$(EXECUTE) --output-dir=../../.scratch/recorded \
+	cd notebooks/documented && G4F_TUTORIAL_MODE=record G4F_RECORD_RUN=$(RECORD_RUN) ../../$(BIN)/$(EXECUTE) --output-dir=../../.scratch/recorded \
 		--ExecutePreprocessor.allow_errors=True *.ipynb
 	@echo "Recorded into recordings/. Next: make notebooks && make test, then review git diff recordings/ notebooks/."
 

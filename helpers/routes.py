@@ -121,12 +121,13 @@ async def speech(text: str, voice: str, audio_format: str, client: Any = None, *
 
 async def transcription(data: bytes, filename: str, provider: Any = None, client: Any = None, **retry: Any) -> Any:
     """The transcription answer for a clip. Live mode (no provider or client given) walks :data:`TRANSCRIPTION`."""
+    def media() -> list:  # a new file object each attempt
+        return [[io.BytesIO(data), filename]]  # g4f bug: MarkItDown.py line 47 cannot copy bytes to a temp file
+
     if current_mode() is not Mode.LIVE or provider is not None or client is not None:
         provider, key = calls.transcription_provider(provider)
         on = client or calls.client()
-        return await with_retries(
-            lambda: calls.transcription(on, [[data, filename]], provider=provider, **key), **retry
-        )
+        return await with_retries(lambda: calls.transcription(on, media(), provider=provider, **key), **retry)
 
     async def attempt(name: str) -> Any:
         import g4f
@@ -136,7 +137,6 @@ async def transcription(data: bytes, filename: str, provider: Any = None, client
             raise ImportError(
                 f"{name} needs the offline extra (make offline, or pip install -r requirements-offline.txt)"
             )
-        media = [[io.BytesIO(data), filename]]  # g4f bug: MarkItDown.py line 47 cannot copy bytes to a temp file
-        return await calls.transcription(calls.client(provider), media, **calls.key_for(provider))
+        return await calls.transcription(calls.client(provider), media(), **calls.key_for(provider))
 
     return (await _try(list(TRANSCRIPTION), attempt, retry))[1]

@@ -73,6 +73,14 @@ def test_live_without_a_key_transcription_falls_back_to_markitdown(offline_room,
     assert upload.body.startswith(b"fLaC") and upload.query["lang"] == "en-US"
 
 
+def test_live_transcription_with_markitdown_named_sends_a_file_it_can_read(offline_room, capsys):
+    """``provider=MarkItDown`` skips the routes; the clip still goes as a file object (g4f's MarkItDown.py line 47)."""
+    import g4f
+
+    assert run(helpers.transcribe(SAMPLE, provider=g4f.Provider.MarkItDown, attempts=1)) == "go forward ten meters"
+    assert len(offline_room.requests_to("google")) == 1
+
+
 EXPECTED_KIND = {"refused": ("auth", "other"), 429: ("rate-limit", "other"), "broken": ("connection", "other")}
 
 

@@ -146,11 +146,12 @@ def test_recording_over_stand_ins_keeps_their_label(fake_service, tmp_path, caps
     assert cassettes.provenance_summary(found) == f"recordings (1 live, {before} stand-in)"
 
 
-def test_a_script_recording_beside_the_notebook_keeps_its_answers_and_the_newest_wins(fake_service, tmp_path):
-    """Notebook 04 runs its module as a script while the notebook records: both write the same file.
+def test_a_record_run_asks_each_request_once_and_a_script_beside_it_keeps_its_answers(fake_service, tmp_path):
+    """Notebook 04 runs its module as a script while the notebook records, and lessons ask the same speech.
 
-    The newest answer to a request is the one kept, and nothing the script recorded is lost when the notebook's
-    own recording ends (a notebook used to save, at its end, the file as it had read it, plus its own answers).
+    One record run asks each request once: the script, in the same run (it inherits G4F_RECORD_RUN), gets the
+    answer the notebook got, so the clip a lesson transcribes is the clip replay gives back. What the script
+    recorded itself is kept when the notebook's recording ends; a new run asks again.
     """
     path = tmp_path / "recorded.yaml"
     helpers.start("record", recordings_file=path)
@@ -158,11 +159,14 @@ def test_a_script_recording_beside_the_notebook_keeps_its_answers_and_the_newest
     script = f"import helpers, requests; helpers.start('record', recordings_file={str(path)!r}); "
     script += f"print(requests.get('{fake_service}/speech').json()['answer']); requests.get('{fake_service}/other')"
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
-    newest = int(done.stdout.splitlines()[-1])
+    assert int(done.stdout.splitlines()[-1]) == first
     requests.get(f"{fake_service}/after")
     helpers.stop()
-    assert newest > first
     helpers.start("replay", recordings_file=path)
-    assert requests.get(f"{fake_service}/speech").json()["answer"] == newest
+    assert requests.get(f"{fake_service}/speech").json()["answer"] == first
     assert requests.get(f"{fake_service}/other").json()["path"] == "/other"
     assert requests.get(f"{fake_service}/after").json()["path"] == "/after"
+    helpers.start("record", recordings_file=path)  # a new run
+    again = requests.get(f"{fake_service}/speech").json()["answer"]
+    helpers.start("replay", recordings_file=path)
+    assert again > first and requests.get(f"{fake_service}/speech").json()["answer"] == again

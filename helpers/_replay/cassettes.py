@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import functools
 import json
 import os
 from dataclasses import dataclass
@@ -273,8 +275,30 @@ SIZE_LIMIT = 512 * 1024
 """What one recordings file may weigh (tests/test_recordings.py holds every file to it)."""
 
 
-def _recordable(response: dict) -> dict | None:
-    """Record mode's ``before_record_response``: scrubbed live answers; refusals and server errors dropped.
+RUN_VARIABLE, RUN_HEADER = "G4F_RECORD_RUN", "x-tutorial-run"
+_runs_made: set[str] = set()
+
+
+def record_run() -> str:
+    """The record run this process belongs to: ``G4F_RECORD_RUN`` (``make record`` sets one for all its notebooks;
+    a script a notebook starts inherits it), else a new one for this ``start()``, passed on to such scripts."""
+    run = os.environ.get(RUN_VARIABLE, "")
+    if not run or run in _runs_made:
+        run = os.urandom(6).hex()
+        _runs_made.add(run)
+        os.environ[RUN_VARIABLE] = run
+    return run
+
+
+def _of_run(parsed: tuple[list[Request], list[dict]], run: str) -> tuple[list[Request], list[dict]]:
+    """The answers recorded in ``run``: record mode plays them back, so one run asks each request once."""
+    pairs = [(q, a) for q, a in zip(*parsed, strict=True) if a.get("headers", {}).get(RUN_HEADER) == [run]]
+    return [q for q, _ in pairs], [a for _, a in pairs]
+
+
+def _recordable(response: dict, run: str) -> dict | None:
+    """Record mode's ``before_record_response``: scrubbed live answers marked with their run; refusals and server
+    errors dropped.
 
     vcrpy runs it on the loaded answers too; those already carry their provenance and are kept as they are.
     """
@@ -282,6 +306,8 @@ def _recordable(response: dict) -> dict | None:
     fresh = PROVENANCE_HEADER not in {key.lower() for key in response.get("headers", {})}
     if fresh and (status in REFUSALS or status >= 500):
         return None
+    if fresh:
+        response.setdefault("headers", {})[RUN_HEADER] = [run]
     return scrub_response(response)
 
 
@@ -324,7 +350,8 @@ def _save_new(path: Path, request: Request, response: dict) -> None:
             fcntl.flock(lock, fcntl.LOCK_EX)
         pairs = list(zip(*read_recordings(path), strict=True)) if path.exists() else []
         pairs = [(q, a) for q, a in pairs if not _same_request(q, request) and storable(a)] + [(request, response)]
-        text = serialize({"requests": [q for q, _ in pairs], "responses": [a for _, a in pairs]}, yamlserializer)
+        answers = copy.deepcopy([a for _, a in pairs])  # serialize() turns bodies into text in place
+        text = serialize({"requests": [q for q, _ in pairs], "responses": answers}, yamlserializer)
         part = path.with_name(f".{path.name}.part")
         part.write_text(text, encoding="utf-8")
         os.replace(part, path)  # a process starting now reads the old file or the new one, never half of one
@@ -355,19 +382,23 @@ def open_cassette(
     """Enter a vcrpy cassette; returns (context manager, cassette).
 
     ``record=False`` replays only; ``record=True`` sends requests for real and
-    replaces the recordings they match. ``repeat=False`` plays each recorded
-    answer once, in order (a 429 first, then a success). ``parsed`` is the file as
-    :func:`read_recordings` returned it, so it is not parsed again.
+    replaces the recordings they match, except what this record run (:func:`record_run`)
+    already asked: that is played back, so a clip one lesson transcribes is the clip every
+    lesson of the run got. ``repeat=False`` plays each recorded answer once, in order (a 429
+    first, then a success). ``parsed`` is the file as :func:`read_recordings` returned it.
     """
+    run = record_run() if record else ""
     config = vcr.VCR(
         serializer="yaml",
         match_on=MATCH_ON,
         filter_headers=FILTER_HEADERS,
         before_record_request=normalise_body,
-        before_record_response=_recordable if record else scrub_response,
+        before_record_response=functools.partial(_recordable, run=run) if record else scrub_response,
         decode_compressed_response=True,
-        record_mode="all" if record else "none",
+        record_mode="new_episodes" if record else "none",
     )
+    if record:
+        parsed = _of_run(parsed or (read_recordings(Path(path)) if Path(path).exists() else ([], [])), run)
     if parsed is not None:
         _Persister.preloaded[str(path)] = parsed
     config.register_persister(_Persister)
