@@ -19,13 +19,21 @@ from helpers._replay import cassettes, scrub
 LIVE = "recorded live by helpers record mode on 2026-11-20"
 MODELS = "GET https://pollinations.g4f.space/v1/models"
 
+SPEECH = "POST https://pollinations.g4f.space/v1/chat/completions modalities=text+audio"
+
 
 @pytest.fixture
 def collection(tmp_path, monkeypatch):
-    """A copy of the recordings (stand-ins) as the collection; returns its 8.8.6 recordings file."""
+    """A copy of the recordings as the collection, every answer labelled a stand-in (after a record run some are
+    live): each test makes live the answers it needs. Returns its 8.8.6 recordings file."""
     shutil.copytree(ROOT / "recordings", tmp_path / "recordings")
     monkeypatch.setenv("G4F_TUTORIAL_ROOT", str(tmp_path))
-    return tmp_path / "recordings" / "g4f-8.8.6.yaml"
+    path = tmp_path / "recordings" / "g4f-8.8.6.yaml"
+    requests, responses = deserialize(path.read_text(encoding="utf-8"), yamlserializer)
+    for response in responses:
+        response["headers"][scrub.PROVENANCE_HEADER] = ["stand-in (test copy)"]
+    path.write_text(serialize({"requests": requests, "responses": responses}, yamlserializer), encoding="utf-8")
+    return path
 
 
 def make_live(path, route, body):
@@ -71,12 +79,12 @@ def test_a_live_answer_in_another_shape_is_reported(collection, capsys):
 def test_a_live_answer_in_the_same_shape_passes_whatever_its_values(collection, capsys):
     requests, responses = deserialize(collection.read_text(encoding="utf-8"), yamlserializer)
     speech = next(
-        json.loads(a["body"]["string"]) for q, a in zip(requests, responses, strict=True) if "voice" in str(q.body)
+        json.loads(a["body"]["string"]) for q, a in zip(requests, responses, strict=True) if contract.route(q) == SPEECH
     )
     reworded = copy.deepcopy(speech)
     reworded["model"], reworded["usage"]["total_tokens"] = "gpt-audio-mini-2026-01-01", 99
     reworded["choices"][0]["message"]["audio"]["transcript"] = "Good day, world!"
-    make_live(collection, "POST https://pollinations.g4f.space/v1/chat/completions modalities=text+audio", reworded)
+    make_live(collection, SPEECH, reworded)
     assert contract.main([]) == 0
     out = capsys.readouterr().out
     assert "no differences." in out and "DIFFERS" not in out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import difflib
 import functools
 import json
 import os
@@ -236,10 +237,13 @@ def unrecorded(cassette: Any, failed_request: Request) -> UnrecordedRequestError
         f"  asked:    {describe_request(request)}",
     ]
     if same_endpoint:
-        lines.append(f"  recorded for this address in {where}:")
-        lines += [f"    - {describe_body(r) or '(no body)'}" for r in same_endpoint[:8]]
-        if len(same_endpoint) > 8:
-            lines.append(f"    … and {len(same_endpoint) - 8} more")
+        asked = describe_body(request)
+        described = sorted({describe_body(r) or "(no body)" for r in same_endpoint})
+        described.sort(key=lambda d: -difflib.SequenceMatcher(None, d, asked).ratio())  # the closest first
+        lines.append(f"  recorded for this address in {where} (the closest first):")
+        lines += [f"    - {d}" for d in described[:8]]
+        if len(described) > 8:
+            lines.append(f"    … and {len(described) - 8} more")
     else:
         lines.append(f"  {where} has nothing for this address.")
     lines.append(
