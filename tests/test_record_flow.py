@@ -15,7 +15,7 @@ On a copy of this checkout's files (tracked and untracked, not ignored; the .ven
    stored outputs (PROJECT_TESTS: those that could pin a stand-in fact), run in the copy. Left out, as they read
    neither: the tests with their own fakes or recordings (test_providers, test_preflight, test_faults'
    simulations), the packaging, site and browser tests; test_documented needs the other environment; and
-   test_run_twice (three runs a lesson) checks orders of replay runs, which the checks here do not change.
+   test_run_twice (auto, then replay, a lesson) checks orders of runs, which the checks here do not change.
 If make notebooks fails (a lesson raises in replay), that test fails and the flow goes on with the errors
 stored (nbconvert's allow_errors), so the checks after it still report what else a re-recording broke.
 It also checks what nbval cannot see, because nbval compares a run with itself: no cell shows an error it did
