@@ -475,8 +475,11 @@ def learn_live_transcripts(answers: Answers, kept: list[tuple[Request, dict]]) -
             continue
 
 
-def write_shapes(g4f_version: str, made: list[tuple[Request, dict]]) -> Path:
-    """recordings/stand-in-shapes.json: per route, the shape of the stand-in answer (``python tools/contract.py``)."""
+def write_shapes(g4f_version: str, made: list[tuple[Request, dict]], keep: bool = False) -> Path:
+    """recordings/stand-in-shapes.json: per route, the shape of the stand-in answer (``python tools/contract.py``).
+
+    ``keep`` (``--add``): the routes this builder does not answer (tools/standins_providers.py's) keep their shapes.
+    """
     import contract
 
     shapes: dict[str, object] = {}
@@ -486,7 +489,7 @@ def write_shapes(g4f_version: str, made: list[tuple[Request, dict]]) -> Path:
         shapes[route] = contract.merge(shapes[route], shape) if route in shapes else shape
     target = contract.shapes_path()
     everything = json.loads(target.read_text(encoding="utf-8")) if target.exists() else {}
-    everything[g4f_version] = shapes
+    everything[g4f_version] = {**everything.get(g4f_version, {}), **shapes} if keep else shapes
     target.write_text(json.dumps(everything, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     return target
 
@@ -549,7 +552,7 @@ def main() -> None:
             made.append((request, answers.answer(request)))
         except (SystemExit, KeyError, StopIteration) as error:
             print(f"no stand-in shape for the live answer to {cassettes.describe_request(request)}: {error}")
-    shapes = write_shapes(g4f_version, made)
+    shapes = write_shapes(g4f_version, made, keep=arguments.add)
     print(
         f"wrote {len(interactions) - len(kept)} stand-in answers to {paths.relative(path)} "
         f"({path.stat().st_size // 1024} KiB); their shapes to {paths.relative(shapes)}"

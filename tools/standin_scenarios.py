@@ -136,6 +136,7 @@ SCENARIOS: dict[str, Callable[[], Awaitable[None]]] = {
     "round-trip": round_trip,
     "russian-round-trip": russian_round_trip,
     "studio-round-trip": lambda: studio_round_trip("Say good evening"),
+    "speak-back": lambda: speak("alloy", "mp3", "Say Go forward ten meters."),  # notebook 05 speaks audio.wav back
     "steer-slowly": lambda: speak_steered("Say good day to the world", STEER),
     "question-answered": lambda: speak_steered(QUESTION),
     "question-verbatim": lambda: speak_steered(f"Say verbatim: '{QUESTION}'"),
