@@ -121,6 +121,7 @@ async def speech(text: str, voice: str, audio_format: str, client: Any = None, *
 
 async def transcription(data: bytes, filename: str, provider: Any = None, client: Any = None, **retry: Any) -> Any:
     """The transcription answer for a clip. Live mode (no provider or client given) walks :data:`TRANSCRIPTION`."""
+
     def media() -> list:  # a new file object each attempt
         return [[io.BytesIO(data), filename]]  # g4f bug: MarkItDown.py line 47 cannot copy bytes to a temp file
 

@@ -108,9 +108,11 @@ def _copy_checkout(target: Path) -> None:
 
 def _make_commands(copy: Path, target: str, lessons: list[str]) -> list[str]:
     """The shell commands `make <target>` runs in copy, the lessons' glob narrowed to lessons; documented/ left out."""
+    inherited = ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")  # under `make test`: no "make[1]: Entering directory" lines
     printed = subprocess.run(
-        ["make", "-n", "-o", ".venv/.installed", "-o", ".venv-documented/.installed", target],
+        ["make", "--no-print-directory", "-n", "-o", ".venv/.installed", "-o", ".venv-documented/.installed", target],
         cwd=copy,
+        env={k: v for k, v in os.environ.items() if k not in inherited},
         capture_output=True,
         text=True,
         check=True,
