@@ -74,6 +74,7 @@ lab: $(STAMP) $(DOC_STAMP)
 ## JOBS: pytest-xdist workers (default: one per core); --dist loadscope keeps each notebook's cells, and each test
 ## module (one rehearsal, one JupyterLab), in one worker. The rehearsal runs beside the browser test, not the
 ## main pass: it checks that nothing writes into this checkout while it runs, and the main pass does write.
+## The record-flow test (make record, then make notebooks, in a copy) runs there too: it is long and one worker's.
 JOBS ?= auto
 test: test-main test-documented test-browser
 
@@ -82,17 +83,17 @@ test: test-main test-documented test-browser
 .PHONY: test-main test-documented test-browser
 test-main: $(DEV_STAMP) $(OFFLINE_STAMP) ci-tools
 	G4F_TUTORIAL_MODE=replay $(BIN)/python -m pytest -n $(JOBS) --dist loadscope tests notebooks \
-		--ignore=tests/browser --ignore=tests/test_rehearsal.py \
+		--ignore=tests/browser --ignore=tests/test_rehearsal.py --ignore=tests/test_record_flow.py \
 		--ignore=notebooks/documented --ignore=notebooks/exercises $(NBVAL)
 
 test-documented: $(DOC_STAMP)
 	G4F_TUTORIAL_MODE=replay $(DOC_BIN)/python -m pytest tests/test_documented.py tests/test_recordings.py notebooks/documented $(NBVAL)
 
-test-browser: $(DEV_STAMP) $(DOC_STAMP) $(SITE_STAMP) hub
+test-browser: $(DEV_STAMP) $(OFFLINE_STAMP) $(DOC_STAMP) $(SITE_STAMP) hub
 	@if [ -x /usr/bin/chromium ] || [ "$$CI" = "true" ]; then \
-		$(BIN)/python -m pytest -n $(JOBS) --dist loadscope tests/browser tests/test_rehearsal.py -ra; \
+		$(BIN)/python -m pytest -n $(JOBS) --dist loadscope tests/browser tests/test_rehearsal.py tests/test_record_flow.py -ra; \
 	else echo "Browser test skipped: no /usr/bin/chromium (Debian: apt-get install chromium)."; \
-		$(BIN)/python -m pytest tests/test_rehearsal.py -ra; fi
+		$(BIN)/python -m pytest -n $(JOBS) --dist loadscope tests/test_rehearsal.py tests/test_record_flow.py -ra; fi
 
 ## Re-execute every notebook in place, in replay mode (after editing one).
 notebooks: $(STAMP) $(DOC_STAMP)
