@@ -47,6 +47,7 @@ PYTEST_ARGS = [
     "notebooks",
     "--ignore=tests/browser",
     "--ignore=tests/test_rehearsal.py",
+    "--ignore=tests/test_record_flow.py",
     "--ignore=notebooks/documented",
     "--ignore=notebooks/exercises",
     *NBVAL,
