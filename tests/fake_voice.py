@@ -119,18 +119,7 @@ class Voice:
                     "finish_reason": "stop",
                 }
             ],
-            "usage": {
-                "prompt_tokens": 17,
-                "completion_tokens": audio_tokens + words,
-                "total_tokens": 17 + audio_tokens + words,
-                "prompt_tokens_details": {"cached_tokens": 0, "audio_tokens": 0},
-                "completion_tokens_details": {
-                    "reasoning_tokens": 0,
-                    "audio_tokens": audio_tokens,
-                    "accepted_prediction_tokens": 0,
-                    "rejected_prediction_tokens": 0,
-                },
-            },
+            "usage": build_standins.audio_usage(audio_tokens, words),
             "system_fingerprint": "fp_" + uuid.uuid4().hex[:10],
         }
 

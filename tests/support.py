@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -84,3 +85,21 @@ def labelled_honestly(found) -> bool:
     return bool(found) and all(
         "stand-in built offline" in r.provenance or r.provenance.startswith("recorded live") for r in found
     )
+
+
+def copy_checkout(target: Path) -> Path:
+    """The working tree's files (tracked, plus new ones not ignored; no .venv), as a fresh clone with the working
+    changes would hold them, into ``target``; returns it."""
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    for name in filter(None, listed.split("\0")):
+        source = ROOT / name
+        if source.is_file() and not source.is_symlink():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target / name)
+    return target

@@ -8,13 +8,12 @@ from __future__ import annotations
 import os
 import re
 import shlex
-import shutil
 import subprocess
 import sys
 
 import pytest
 from bootstrap import KERNEL_GUARD
-from support import ROOT
+from support import ROOT, copy_checkout
 
 BOOTSTRAP = "tools/bootstrap.py"
 
@@ -24,19 +23,7 @@ def fresh_copy(tmp_path_factory):
     """The repository's files (tracked, plus new ones not ignored) in a folder with no .venv."""
     if not (ROOT / ".git").exists():
         pytest.skip("needs the git checkout")
-    listed = subprocess.run(
-        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.split("\0")
-    copy = tmp_path_factory.mktemp("fresh") / "g4f-audio-notebooks"
-    for name in filter(None, listed):
-        source = ROOT / name
-        if source.is_file():
-            (copy / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, copy / name)
+    copy = copy_checkout(tmp_path_factory.mktemp("fresh") / "g4f-audio-notebooks")
     assert not (copy / ".venv").exists()
     return copy
 

@@ -39,7 +39,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -49,7 +48,7 @@ import pytest
 from fake_pollinations import FakePollinations
 from fake_providers import served
 from fake_voice import Voice, available
-from support import ROOT
+from support import ROOT, copy_checkout
 
 from helpers import offline
 
@@ -90,19 +89,8 @@ pytestmark = [
 
 
 def _copy_checkout(target: Path) -> None:
-    """The working tree's files, as a fresh clone with the working changes would hold them (no .venv: linked)."""
-    listed = subprocess.run(
-        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    for name in filter(None, listed.split("\0")):
-        source = ROOT / name
-        if source.is_file() and not source.is_symlink():
-            (target / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target / name)
+    """The working tree's files (support.copy_checkout), the shared .venv linked in."""
+    copy_checkout(target)
     (target / ".venv").symlink_to(Path(sys.prefix))
 
 

@@ -230,6 +230,22 @@ def text_response(body: bytes | str, content_type: str) -> dict:
     }
 
 
+def audio_usage(audio_tokens: int, words: int) -> dict:
+    """The ``usage`` block of a spoken answer, in the service's shape."""
+    return {
+        "prompt_tokens": 17,
+        "completion_tokens": audio_tokens + words,
+        "total_tokens": 17 + audio_tokens + words,
+        "prompt_tokens_details": {"cached_tokens": 0, "audio_tokens": 0},
+        "completion_tokens_details": {
+            "reasoning_tokens": 0,
+            "audio_tokens": audio_tokens,
+            "accepted_prediction_tokens": 0,
+            "rejected_prediction_tokens": 0,
+        },
+    }
+
+
 def chat_completion(request_id: str, message: dict, usage: dict) -> dict:
     """The model name is the real one; ids and the fingerprint say "standin" where a learner may print them."""
     return {
@@ -281,20 +297,7 @@ class Answers:
                 "transcript": text,
             },
         }
-        audio_tokens = int(seconds * 12.5)
-        usage = {
-            "prompt_tokens": 17,
-            "completion_tokens": audio_tokens + len(text.split()),
-            "total_tokens": 17 + audio_tokens + len(text.split()),
-            "prompt_tokens_details": {"cached_tokens": 0, "audio_tokens": 0},
-            "completion_tokens_details": {
-                "reasoning_tokens": 0,
-                "audio_tokens": audio_tokens,
-                "accepted_prediction_tokens": 0,
-                "rejected_prediction_tokens": 0,
-            },
-        }
-        return json_response(chat_completion(request_id, message, usage))
+        return json_response(chat_completion(request_id, message, audio_usage(int(seconds * 12.5), len(text.split()))))
 
     def raw_speech(self, body: dict) -> dict:
         """A text-to-speech endpoint reads its input word for word and answers with the audio itself."""
