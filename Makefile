@@ -14,8 +14,11 @@ NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_config/sa
 EXECUTE = jupyter nbconvert --to notebook --execute --ExecutePreprocessor.record_timing=False \
 	--ExecutePreprocessor.store_widget_state=False --log-level=ERROR
 ## Jupyter refuses to start as root (a container, a CI machine) without --allow-root: it is added, and said.
+## One JupyterLab session is one record run (G4F_RECORD_RUN): with G4F_TUTORIAL_MODE=record, its notebooks ask
+## each request once, so the clip one notebook transcribes is the clip the others got.
 LAB = $(if $(filter 0,$(shell id -u)),echo "Running as root (a container?): JupyterLab starts with --allow-root."; ,)\
 	echo "JupyterLab prints its address below (http://localhost:8888/lab?token=...)."; \
+	G4F_RECORD_RUN=$${G4F_RECORD_RUN:-lab-$$(date -u +%Y%m%dT%H%M%SZ)} \
 	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root)
 ## uv installs the same pins faster than pip when it is on PATH (make bench measures both); `make UV=` forces pip.
 UV ?= $(shell command -v uv 2>/dev/null)
