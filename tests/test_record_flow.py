@@ -150,7 +150,11 @@ def _changed_errors(before: nbformat.NotebookNode, after: nbformat.NotebookNode)
 
 
 def _environment(**extra: str) -> dict[str, str]:
+    """This process's environment for one in the copy: G4F_TUTORIAL_ROOT (given) makes the copy the collection even
+    where a test works in a temporary folder (helpers would otherwise fall back to the checkout it is installed from).
+    """
     dropped = ("G4F_TUTORIAL_ROOT", "G4F_TUTORIAL_MODE", "POLLINATIONS_API_KEY", "PYTHONPATH", "FAKE_SERVED")
+    dropped += ("G4F_CONFIG_DIR", "G4F_CACHE_DIR", "G4F_RECORD_RUN")  # this process's own: the copy's come from it
     return {**{k: v for k, v in os.environ.items() if k not in dropped}, "NO_PROXY": "127.0.0.1,localhost", **extra}
 
 
@@ -182,6 +186,7 @@ def flow(tmp_path_factory):
         ):
             (base / "served.json").write_text(json.dumps(spec))
             record = _environment(
+                G4F_TUTORIAL_ROOT=str(copy),
                 POLLINATIONS_API_KEY=KEY,
                 PYTHONPATH=str(ROOT / "tests" / "preflight_site"),
                 FAKE_SERVED=str(base / "served.json"),
@@ -195,7 +200,9 @@ def flow(tmp_path_factory):
     after_record = recordings.read_text()
 
     replay = _environment(
-        PYTHONPATH=str(ROOT / "tests" / "netguard_site"), NETWORK_ATTEMPTS_LOG=str(attempts["replay"])
+        G4F_TUTORIAL_ROOT=str(copy),
+        PYTHONPATH=str(ROOT / "tests" / "netguard_site"),
+        NETWORK_ATTEMPTS_LOG=str(attempts["replay"]),
     )
     notebooks = _make_commands(copy, "notebooks", LESSONS)
     failed = _run_recipe(notebooks, copy, replay)
@@ -272,7 +279,7 @@ def test_nbval_passes_on_the_reexecuted_lessons(flow):
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", *_nbval_options(copy), *paths],
         cwd=copy,
-        env=_environment(G4F_TUTORIAL_MODE="replay"),
+        env=_environment(G4F_TUTORIAL_MODE="replay", G4F_TUTORIAL_ROOT=str(copy)),
         capture_output=True,
         text=True,
         timeout=1800,
@@ -285,7 +292,7 @@ def test_the_project_tests_that_read_the_recordings_pass_on_the_copy(flow):
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", *PROJECT_TESTS],
         cwd=flow["copy"],
-        env=_environment(G4F_TUTORIAL_MODE="replay"),
+        env=_environment(G4F_TUTORIAL_MODE="replay", G4F_TUTORIAL_ROOT=str(flow["copy"])),
         capture_output=True,
         text=True,
         timeout=1800,
