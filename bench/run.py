@@ -55,6 +55,28 @@ def nbval(paths: list[Path], workers: str | None = None) -> float:
     return timed(command, cwd=ROOT, env={**os.environ, "G4F_TUTORIAL_MODE": "replay"})
 
 
+def report_row(
+    figure: str,
+    value: float,
+    unit: str,
+    *,
+    goal: str = "-",
+    met: bool | None = None,
+    floor: float | None = None,
+    floor_is: str = "",
+) -> dict:
+    """One figure of the report: its value, the floor measured beside it in the same run, and its goal."""
+    return {
+        "figure": figure,
+        "value": value,
+        "unit": unit,
+        "floor": floor,
+        "floor_is": floor_is,
+        "goal": goal,
+        "met": met,
+    }
+
+
 def bench_suite(runs: int) -> list[dict]:
     """The notebooks under nbval beside as many one-cell notebooks (the floor: kernels that do nothing), one
     process and at make test's parallelism (-n auto), interleaved."""
@@ -79,15 +101,15 @@ def bench_suite(runs: int) -> list[dict]:
     for workers, how in ((None, "one process"), ("auto", f"-n auto ({os.cpu_count()} workers), as make test")):
         suite, floor = (statistics.median(times[(kind, workers)]) for kind in ("suite", "floor"))
         rows.append(
-            {
-                "figure": f"nbval, {len(notebooks)} notebooks, {how}",
-                "value": suite,
-                "unit": "s",
-                "floor": floor,
-                "floor_is": f"nbval over {len(notebooks)} one-cell notebooks, the same way",
-                "goal": "<= 1.5x floor",
-                "met": suite <= 1.5 * floor,
-            }
+            report_row(
+                f"nbval, {len(notebooks)} notebooks, {how}",
+                suite,
+                "s",
+                goal="<= 1.5x floor",
+                met=suite <= 1.5 * floor,
+                floor=floor,
+                floor_is=f"nbval over {len(notebooks)} one-cell notebooks, the same way",
+            )
         )
     return rows
 
@@ -95,15 +117,7 @@ def bench_suite(runs: int) -> list[dict]:
 def bench_make_test() -> dict:
     """The README's test command, once, on this checkout (its installs already done: a warm cache)."""
     seconds = timed(["make", "test"], cwd=ROOT)
-    return {
-        "figure": "make test (every pass), installs done",
-        "value": seconds,
-        "unit": "s",
-        "floor": None,
-        "floor_is": "",
-        "goal": "<= 180 s",
-        "met": seconds <= 180,
-    }
+    return report_row("make test (every pass), installs done", seconds, "s", goal="<= 180 s", met=seconds <= 180)
 
 
 # -- replay latency -------------------------------------------------------------
@@ -158,23 +172,14 @@ print(json.dumps([speech, transcription, statistics.median(times), websocket]))
         out = subprocess.run([PYTHON, "-c", code], capture_output=True, text=True, check=True).stdout
         results.append(json.loads(out.strip().splitlines()[-1]))
     speech, transcription, floor, websocket = (statistics.median(r[i] for r in results) * 1000 for i in range(4))
-    common = {"unit": "ms", "floor": floor, "floor_is": "a replayed GET with requests, same cassette"}
+    floor_is = "a replayed GET with requests, same cassette"
+    replayed = (
+        ("documented speech call, replay", speech),
+        ("transcription call, replay", transcription),
+        ("EdgeTTS speech (a WebSocket session), replay", websocket),
+    )
     return [
-        {"figure": "documented speech call, replay", "value": speech, **common, "goal": "< 20 ms", "met": speech < 20},
-        {
-            "figure": "transcription call, replay",
-            "value": transcription,
-            **common,
-            "goal": "< 20 ms",
-            "met": transcription < 20,
-        },
-        {
-            "figure": "EdgeTTS speech (a WebSocket session), replay",
-            "value": websocket,
-            **common,
-            "goal": "< 20 ms",
-            "met": websocket < 20,
-        },
+        report_row(name, ms, "ms", goal="< 20 ms", met=ms < 20, floor=floor, floor_is=floor_is) for name, ms in replayed
     ]
 
 
@@ -257,79 +262,62 @@ def bench_install(runs: int) -> list[dict]:
     t = {key: statistics.median(values) for key, values in times.items()}
     mib = {key: size / 2**20 for key, size in sizes.items()}
     rows = [
-        {
-            "figure": "learner install (requirements.txt), pip --no-compile, cold cache",
-            "value": t[("pip", "learner")],
-            "unit": "s",
-            "floor": t[("pip", "bare")],
-            "floor_is": "pip install --no-compile jupyterlab + ipywidgets, cold cache",
-            "goal": "-",
-            "met": None,
-        },
-        {
-            "figure": "learner install size, pip --no-compile (as make setup installs)",
-            "value": mib[("pip", "learner")],
-            "unit": "MiB",
-            "floor": mib[("pip", "bare")],
-            "floor_is": "jupyterlab + ipywidgets, pip",
-            "goal": "<= 350 MiB",
-            "met": mib[("pip", "learner")] <= 350,
-        },
+        report_row(
+            "learner install (requirements.txt), pip --no-compile, cold cache",
+            t[("pip", "learner")],
+            "s",
+            floor=t[("pip", "bare")],
+            floor_is="pip install --no-compile jupyterlab + ipywidgets, cold cache",
+        ),
+        report_row(
+            "learner install size, pip --no-compile (as make setup installs)",
+            mib[("pip", "learner")],
+            "MiB",
+            goal="<= 350 MiB",
+            met=mib[("pip", "learner")] <= 350,
+            floor=mib[("pip", "bare")],
+            floor_is="jupyterlab + ipywidgets, pip",
+        ),
     ]
     if uv:
         speedup = t[("pip", "learner")] / t[("uv", "learner")]
         rows += [
-            {
-                "figure": f"learner install, {UV_PIN}, cold cache",
-                "value": t[("uv", "learner")],
-                "unit": "s",
-                "floor": t[("uv", "bare")],
-                "floor_is": "uv pip install jupyterlab + ipywidgets, cold cache",
-                "goal": "-",
-                "met": None,
-            },
-            {
-                "figure": "learner install size, uv (no bytecode until first import)",
-                "value": mib[("uv", "learner")],
-                "unit": "MiB",
-                "floor": mib[("uv", "bare")],
-                "floor_is": "jupyterlab + ipywidgets, uv",
-                "goal": "<= 350 MiB",
-                "met": mib[("uv", "learner")] <= 350,
-            },
-            {
-                "figure": "learner install: pip time / uv time",
-                "value": speedup,
-                "unit": "x",
-                "floor": None,
-                "floor_is": f"bare set: {t[('pip', 'bare')] / t[('uv', 'bare')]:.2f}x",
-                "goal": "> 1: the Makefile uses uv when on PATH",
-                "met": speedup > 1,
-            },
+            report_row(
+                f"learner install, {UV_PIN}, cold cache",
+                t[("uv", "learner")],
+                "s",
+                floor=t[("uv", "bare")],
+                floor_is="uv pip install jupyterlab + ipywidgets, cold cache",
+            ),
+            report_row(
+                "learner install size, uv (no bytecode until first import)",
+                mib[("uv", "learner")],
+                "MiB",
+                goal="<= 350 MiB",
+                met=mib[("uv", "learner")] <= 350,
+                floor=mib[("uv", "bare")],
+                floor_is="jupyterlab + ipywidgets, uv",
+            ),
+            report_row(
+                "learner install: pip time / uv time",
+                speedup,
+                "x",
+                goal="> 1: the Makefile uses uv when on PATH",
+                met=speedup > 1,
+                floor_is=f"bare set: {t[('pip', 'bare')] / t[('uv', 'bare')]:.2f}x",
+            ),
         ]
-    rows.append(
-        {
-            "figure": "fresh kernel to alloy.mp3 (notebook 02, pip learner venv, bytecode written)",
-            "value": sound,
-            "unit": "s",
-            "floor": None,
-            "floor_is": "",
-            "goal": "-",
-            "met": None,
-        }
-    )
+    rows.append(report_row("fresh kernel to alloy.mp3 (notebook 02, pip learner venv, bytecode written)", sound, "s"))
     for name, first in (("pip", first_pip), ("uv", first_uv)):
         if first is not None:
             rows.append(
-                {
-                    "figure": f"the same, first run in the {name} venv (compiles what it imports, once)",
-                    "value": first,
-                    "unit": "s",
-                    "floor": sound,
-                    "floor_is": "the pip venv, bytecode already there",
-                    "goal": "-",
-                    "met": None,
-                }
+                report_row(
+                    f"the same, first run in the {name} venv (compiles what it imports, once)",
+                    first,
+                    "s",
+                    floor=sound,
+                    floor_is="the pip venv, bytecode already there",
+                )
             )
     return rows
 
@@ -342,27 +330,15 @@ def bench_weight() -> list[dict]:
     files = sorted((ROOT / "notebooks").rglob("*.ipynb")) + sorted((ROOT / "recordings").rglob("*.yaml"))
     for path in files:
         rows.append(
-            {
-                "figure": f"size {path.relative_to(ROOT)}",
-                "value": path.stat().st_size / 1024,
-                "unit": "KiB",
-                "floor": None,
-                "floor_is": "",
-                "goal": "< 300 KiB" if path.suffix == ".ipynb" else "-",
-                "met": path.stat().st_size < 300 * 1024 if path.suffix == ".ipynb" else None,
-            }
+            report_row(
+                f"size {path.relative_to(ROOT)}",
+                path.stat().st_size / 1024,
+                "KiB",
+                goal="< 300 KiB" if path.suffix == ".ipynb" else "-",
+                met=path.stat().st_size < 300 * 1024 if path.suffix == ".ipynb" else None,
+            )
         )
-    rows.append(
-        {
-            "figure": "size, all notebooks and recordings",
-            "value": sum(r["value"] for r in rows),
-            "unit": "KiB",
-            "floor": None,
-            "floor_is": "",
-            "goal": "-",
-            "met": None,
-        }
-    )
+    rows.append(report_row("size, all notebooks and recordings", sum(r["value"] for r in rows), "KiB"))
     return rows
 
 
@@ -389,29 +365,15 @@ def bench_site() -> list[dict]:
                 aside.rename(folder)
         seconds = time.perf_counter() - started
         limit = 360 if not keep_output else 180
-        rows.append(
-            {
-                "figure": f"make site, {label}",
-                "value": seconds,
-                "unit": "s",
-                "floor": None,
-                "floor_is": "",
-                "goal": f"<= {limit} s",
-                "met": seconds <= limit,
-            }
-        )
+        rows.append(report_row(f"make site, {label}", seconds, "s", goal=f"<= {limit} s", met=seconds <= limit))
     html = build / "html"
     biggest = max(html.rglob("*.html"), key=lambda p: p.stat().st_size)
     rows.append(
-        {
-            "figure": f"site: {len(list(html.rglob('*.html')))} pages, largest HTML {biggest.relative_to(html)}",
-            "value": biggest.stat().st_size / 1024,
-            "unit": "KiB",
-            "floor": None,
-            "floor_is": "",
-            "goal": "-",
-            "met": None,
-        }
+        report_row(
+            f"site: {len(list(html.rglob('*.html')))} pages, largest HTML {biggest.relative_to(html)}",
+            biggest.stat().st_size / 1024,
+            "KiB",
+        )
     )
     return rows
 
@@ -454,15 +416,14 @@ asyncio.run(main())
         for _ in range(runs)
     ]
     speedup = statistics.median(seq / con for seq, con in results)
-    return {
-        "figure": f"batch of 6, limit {limit}, {latency} s latency: speed-up / limit",
-        "value": speedup / limit,
-        "unit": "",
-        "floor": None,
-        "floor_is": f"speed-up {speedup:.2f}x",
-        "goal": ">= 0.8",
-        "met": speedup / limit >= 0.8,
-    }
+    return report_row(
+        f"batch of 6, limit {limit}, {latency} s latency: speed-up / limit",
+        speedup / limit,
+        "",
+        goal=">= 0.8",
+        met=speedup / limit >= 0.8,
+        floor_is=f"speed-up {speedup:.2f}x",
+    )
 
 
 # -- offline engines ----------------------------------------------------------------
@@ -583,15 +544,15 @@ def bench_offline(runs: int) -> tuple[list[dict], list[dict], str]:
 
     def speed_row(figure, values, floors, goal):
         value, floor = statistics.median(values), statistics.median(floors)
-        return {
-            "figure": figure,
-            "value": value,
-            "unit": "x",
-            "floor": floor,
-            "floor_is": "the raw engine, same inputs, interleaved",
-            "goal": f">= {goal:g}x and >= floor/{WITHIN}" if goal else f">= floor/{WITHIN}",
-            "met": value >= goal and value * WITHIN >= floor,
-        }
+        return report_row(
+            figure,
+            value,
+            "x",
+            goal=f">= {goal:g}x and >= floor/{WITHIN}" if goal else f">= floor/{WITHIN}",
+            met=value >= goal and value * WITHIN >= floor,
+            floor=floor,
+            floor_is="the raw engine, same inputs, interleaved",
+        )
 
     wer_real = 100 * speech_corpus.wer(real_text, heard_real)
     threads = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
@@ -605,34 +566,26 @@ def bench_offline(runs: int) -> tuple[list[dict], list[dict], str]:
             WHISPER_FLOOR,
         ),
         speed_row("offline transcription of Piper's MP3s (short clips)", round_trip, raw_round, 0),
-        {
-            "figure": f"WER on real speech, {len(real)} clips, {real_s:.0f} s",
-            "value": wer_real,
-            "unit": "%",
-            "floor": None,
-            "floor_is": corpus_note,
-            "goal": f"<= {WER_REAL:g} %",
-            "met": wer_real <= WER_REAL,
-        },
-        {
-            "figure": f"CPU share the offline section got ({threads} cores, both engines use all)",
-            "value": 100 * share,
-            "unit": "%",
-            "floor": None,
-            "floor_is": "100 % = every core busy throughout; idle here gives ~80 % (each engine leaves gaps); far "
+        report_row(
+            f"WER on real speech, {len(real)} clips, {real_s:.0f} s",
+            wer_real,
+            "%",
+            goal=f"<= {WER_REAL:g} %",
+            met=wer_real <= WER_REAL,
+            floor_is=corpus_note,
+        ),
+        report_row(
+            f"CPU share the offline section got ({threads} cores, both engines use all)",
+            100 * share,
+            "%",
+            floor_is="100 % = every core busy throughout; idle here gives ~80 % (each engine leaves gaps); far "
             "below: other load, and the x-real-time goals say little (the ratios still hold)",
-            "goal": "-",
-            "met": None,
-        },
-        {
-            "figure": f"round-trip WER over {len(HARVARD)} Harvard sentences (Piper -> whisper)",
-            "value": 100 * speech_corpus.wer(HARVARD, heard_round),
-            "unit": "%",
-            "floor": None,
-            "floor_is": "",
-            "goal": "-",
-            "met": None,
-        },
+        ),
+        report_row(
+            f"round-trip WER over {len(HARVARD)} Harvard sentences (Piper -> whisper)",
+            100 * speech_corpus.wer(HARVARD, heard_round),
+            "%",
+        ),
     ]
     return rows, trade_off, corpus_note
 
