@@ -48,7 +48,7 @@ import pytest
 from fake_pollinations import FakePollinations
 from fake_providers import served
 from fake_voice import Voice, available
-from support import ROOT, copy_checkout
+from support import ROOT, copy_checkout, nbval_command
 
 from helpers import offline
 
@@ -268,16 +268,11 @@ def _pytest_said(done: subprocess.CompletedProcess) -> str:
     )
 
 
-def _nbval_options(copy: Path) -> list[str]:
-    (line,) = [line for line in (copy / "Makefile").read_text().splitlines() if line.startswith("NBVAL :=")]
-    return line.split(":=", 1)[1].split()
-
-
 def test_nbval_passes_on_the_reexecuted_lessons(flow):
     copy = flow["copy"]
     paths = [f"notebooks/{name}" for name in LESSONS] + [f"notebooks/ru/{name}" for name in LESSONS]
     done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", *_nbval_options(copy), *paths],
+        nbval_command(paths),
         cwd=copy,
         env=_environment(G4F_TUTORIAL_MODE="replay", G4F_TUTORIAL_ROOT=str(copy)),
         capture_output=True,
