@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import html
 import os
@@ -24,10 +25,7 @@ from .errors import (
 
 
 def control_character(name: str) -> str | None:
-    for character in name:
-        if unicodedata.category(character) == "Cc":
-            return character
-    return None
+    return next((character for character in name if unicodedata.category(character) == "Cc"), None)
 
 
 def check_target(path: str | os.PathLike, *, overwrite: bool = False) -> Path:
@@ -51,12 +49,10 @@ def check_target(path: str | os.PathLike, *, overwrite: bool = False) -> Path:
         )
     if path.is_symlink() and not path.exists():
         try:
-            path.resolve(strict=True)
+            os.stat(path)
             why = "leads nowhere"
-        except RuntimeError:
-            why = "is a loop"
         except OSError as error:
-            why = "is a loop" if "loop" in str(error).lower() or error.errno == 40 else "leads nowhere"
+            why = "is a loop" if error.errno == errno.ELOOP else "leads nowhere"
         raise SaveTargetError(
             f"{str(path)!r} is a symbolic link that {why} (to {os.readlink(path)!r}); it was left as it is. "
             "Remove the link, or save under another name."
@@ -240,6 +236,7 @@ def describe_audio(path: str | os.PathLike, *, max_bytes: int = MAX_UPLOAD_BYTES
     return AudioInfo(path, info.format, frames / info.samplerate, info.samplerate, info.channels, size)
 
 
+@dataclass
 class AudioPlayer:
     """An inline player that links to the file instead of embedding it.
 
@@ -248,9 +245,8 @@ class AudioPlayer:
     stay small and their outputs do not change unless the audio does.
     """
 
-    def __init__(self, info: AudioInfo, caption: str | None = None) -> None:
-        self.info = info
-        self.caption = caption
+    info: AudioInfo
+    caption: str | None = None
 
     @property
     def src(self) -> str:

@@ -63,17 +63,6 @@ def key_for(provider: Any) -> dict[str, Any]:
     return {"api_key": own_key() or public} if public else {}
 
 
-def transcription_provider(provider: Any = None) -> tuple[Any, dict[str, Any]]:
-    """The transcription provider and the ``api_key`` argument it needs (see :func:`key_for`).
-
-    By default today's stand-in for ``Microsoft_Phi_4``, ``PollinationsAudio``.
-    """
-    import g4f
-
-    provider = provider or g4f.Provider.PollinationsAudio
-    return provider, key_for(provider)
-
-
 def _message(response: Any) -> Any:
     try:
         return response.choices[0].message

@@ -51,10 +51,7 @@ class ModelFileError(TutorialError, FileNotFoundError):
 
 
 class ArgumentError(TutorialError, TypeError, ValueError):
-    """An argument of the wrong type or out of range; the message names it and what it takes.
-
-    Both a TypeError and a ValueError, so either ``except`` catches it.
-    """
+    """An argument of the wrong type or out of range (a TypeError and a ValueError); the message says what it takes."""
 
 
 class FolderNotFoundError(TutorialError, FileNotFoundError):

@@ -35,11 +35,7 @@ _observed: ContextVar[list[Seen] | None] = ContextVar("observed", default=None)
 
 
 def observe() -> list[Seen]:
-    """Start collecting what answers say about themselves, in this task and the tasks it starts.
-
-    Returns the list that fills up (a list, not a value, so tasks that
-    ``asyncio.wait_for`` creates with a copy of the context still add to it).
-    """
+    """Collect what answers say about themselves, in this task and the tasks it starts (a list: they share it)."""
     seen: list[Seen] = []
     _observed.set(seen)
     return seen

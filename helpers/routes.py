@@ -126,8 +126,10 @@ async def transcription(data: bytes, filename: str, provider: Any = None, client
         return [[io.BytesIO(data), filename]]  # g4f bug: MarkItDown.py line 47 cannot copy bytes to a temp file
 
     if current_mode() is not Mode.LIVE or provider is not None or client is not None:
-        provider, key = calls.transcription_provider(provider)
-        on = client or calls.client()
+        import g4f
+
+        provider = provider or g4f.Provider.PollinationsAudio  # today's stand-in for Microsoft_Phi_4
+        on, key = client or calls.client(), calls.key_for(provider)
         return await with_retries(lambda: calls.transcription(on, media(), provider=provider, **key), **retry)
 
     async def attempt(name: str) -> Any:

@@ -86,12 +86,9 @@ async def speak(
     existing file is not replaced unless ``overwrite=True``. ``retry`` goes to
     :func:`helpers.retries.with_retries` (attempts, timeout, backoff).
     """
-    if not isinstance(path, (str, os.PathLike)):
-        check_target(path, overwrite=overwrite)  # raises: says what the place to save takes
-    path = Path(path)
+    path = check_target(path, overwrite=overwrite)  # before the request: a mistake costs nothing
     audio_format = format_for(path, audio_format)
     text = check_speech_request(text, voice, audio_format)
-    check_target(path, overwrite=overwrite)  # before the request: a mistake costs nothing
     audio, _transcript = await routes.speech(text, voice, audio_format, client, **retry)
     return save_bytes(audio, path, overwrite=overwrite)
 

@@ -69,7 +69,7 @@ def test_a_402_is_its_own_kind(live_fake):
 
 def test_the_key_goes_only_to_pollinations_providers(monkeypatch):
     monkeypatch.setenv("POLLINATIONS_API_KEY", f"  {KEY}\n")
-    assert calls.transcription_provider() == (g4f.Provider.PollinationsAudio, {"api_key": KEY})
+    assert calls.key_for(g4f.Provider.PollinationsAudio) == {"api_key": KEY}
 
     class Other:  # a provider without a public key (another service, the offline engines)
         public_key = None

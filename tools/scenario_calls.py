@@ -30,7 +30,10 @@ async def transcribe_file(filename: str = "audio.wav", *, via_chat: bool = False
     ``via_chat=True`` sends it to PollinationsAI as chat (no ``provider=``). ``language="ru"`` tells
     PollinationsAudio's speech-to-text endpoint which language it hears (g4f 8.8.6 puts it in the upload form).
     """
-    provider, key = calls.transcription_provider()
+    import g4f
+
+    provider = g4f.Provider.PollinationsAudio
+    key = calls.key_for(provider)
     extra = {} if via_chat else {"provider": provider, **key}
     if language is not None:
         extra["language"] = language

@@ -41,9 +41,12 @@ async def speak(voice: str, fmt: str, prompt: str, save_as: str | None = None) -
 
 async def speak_with_pollinations_audio(voice: str, fmt: str, prompt: str) -> None:
     """The fallback provider of notebook 06: PollinationsAudio's speech endpoint."""
+    import g4f
+
     from helpers import calls
 
-    provider, key = calls.transcription_provider()
+    provider = g4f.Provider.PollinationsAudio
+    key = calls.key_for(provider)
     response = await calls.speech(calls.client(provider), prompt, voice=voice, audio_format=fmt, **key)
     response.choices[0].message.save(f"fallback-{voice}.{fmt}")
 
