@@ -15,13 +15,7 @@ from pathlib import Path
 import soundfile as sf
 
 from .constants import MAX_UPLOAD_BYTES
-from .errors import (
-    ArgumentError,
-    AudioFileError,
-    FileExistsNotOverwrittenError,
-    FolderNotFoundError,
-    SaveTargetError,
-)
+from .errors import ArgumentError, AudioFileError, FileExistsNotOverwrittenError, FolderNotFoundError, SaveTargetError
 
 
 def control_character(name: str) -> str | None:
@@ -73,12 +67,10 @@ def check_target(path: str | os.PathLike, *, overwrite: bool = False) -> Path:
 
 
 def save_bytes(data: bytes, path: str | os.PathLike, *, overwrite: bool = False) -> Path:
-    """Write ``data`` to ``path`` in one step and return the path.
+    """Write ``data`` to ``path`` in one step (through a temporary file: never half a file); returns the path.
 
-    An existing file is kept (and an error says so) unless ``overwrite=True``;
-    a missing folder is an error, not created behind the learner's back. The
-    bytes go to a temporary file first, so a failure never leaves half a file.
-    Errors name ``path``, never the temporary file.
+    An existing file is kept unless ``overwrite=True``; a missing folder is an error, not created. Errors name
+    ``path``, never the temporary file.
     """
     path = check_target(path, overwrite=overwrite)
     try:

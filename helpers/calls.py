@@ -1,9 +1,6 @@
-"""The documentation's two g4f calls, written once, and what their answers hold.
+"""The documentation's two g4f calls, written once for helpers, tests and tools, and what their answers hold.
 
-:func:`speech` and :func:`transcription` are the calls of g4f's ``audio.py``
-example as they work on today's g4f; ``helpers.speak``/``transcribe``, the
-tests, the tools that build recordings and the benchmark all make them through
-here. The notebooks spell them out in full instead, because that is the lesson.
+The notebooks spell the calls out in full instead, because that is the lesson.
 """
 
 from __future__ import annotations

@@ -69,13 +69,6 @@ class Diagnosis:
     status: int | None = None
 
 
-def _status_of(error: BaseException, seen: list[Seen]) -> int | None:
-    found = STATUS.search(str(error))
-    if found:
-        return int(found.group(1))
-    return seen[-1].status if seen and seen[-1].status >= 400 else None
-
-
 BY_STATUS = {
     401: (
         "auth",
@@ -127,7 +120,8 @@ def diagnose(error: BaseException, seen: list[Seen] | None = None) -> Diagnosis:
             False,
             "The service sent an answer that is not valid JSON; try again later or use another provider.",
         )
-    status = _status_of(error, seen or [])
+    said = STATUS.search(str(error))  # the status g4f's message names, else the last answer's if it refused
+    status = int(said.group(1)) if said else (seen[-1].status if seen and seen[-1].status >= 400 else None)
     answered = bool(seen) and seen[-1].status < 300
     if answered and status is None and isinstance(error, (TypeError, KeyError, ValueError, AttributeError, IndexError)):
         return Diagnosis(

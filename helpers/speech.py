@@ -1,9 +1,8 @@
-"""The tutorial's two calls, checked and made safe: ``speak`` and ``transcribe``.
+"""The tutorial's two calls made safe: ``speak`` and ``transcribe``.
 
-They make exactly the documented g4f calls, but first check the input (text,
-voice, format, files) so mistakes are caught before anything is sent, retry
-what is worth retrying, and only write a file once the whole answer is in.
-In live mode they take the first route that answers (:mod:`helpers.routes`).
+They make the documented g4f calls after checking the input (text, voice, format, files), retry what is worth
+retrying, and write a file only once the whole answer is in. Live mode takes the first :mod:`helpers.routes` that
+answers.
 """
 
 from __future__ import annotations
@@ -81,10 +80,8 @@ async def speak(
 ) -> Path:
     """Ask for speech and save it to ``path``; returns the path.
 
-    The format defaults to the file's extension. Everything is checked before
-    the request: the text, the voice, the format, the folder, and that an
-    existing file is not replaced unless ``overwrite=True``. ``retry`` goes to
-    :func:`helpers.retries.with_retries` (attempts, timeout, backoff).
+    The format defaults to the file's extension. The text, voice, format and target are checked before the
+    request; an existing file is replaced only with ``overwrite=True``. ``retry`` goes to :func:`with_retries`.
     """
     path = check_target(path, overwrite=overwrite)  # before the request: a mistake costs nothing
     audio_format = format_for(path, audio_format)
@@ -94,11 +91,9 @@ async def speak(
 
 
 async def transcribe(path: str | os.PathLike, *, client: Any = None, provider: Any = None, **retry: Any) -> str:
-    """Transcribe an audio file with the documented call shape; returns the text.
+    """Transcribe a checked audio file with the documented call shape; returns the text.
 
-    The file is checked first (missing, empty, too large, not audio). The
-    provider defaults to ``PollinationsAudio`` with g4f's public key; in live
-    mode without a provider, :data:`helpers.routes.TRANSCRIPTION` is walked.
+    The provider defaults to ``PollinationsAudio``; live mode without one walks :data:`helpers.routes.TRANSCRIPTION`.
     """
     info = describe_audio(path)
     response = await routes.transcription(info.path.read_bytes(), info.path.name, provider, client, **retry)
