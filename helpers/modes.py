@@ -34,8 +34,8 @@ _state = _State()
 
 
 def _choose(mode: str | None) -> Mode:
+    choices = ", ".join(repr(m.value) for m in Mode)
     if mode is not None and not isinstance(mode, str):
-        choices = ", ".join(repr(m.value) for m in Mode)
         raise ArgumentError(
             f"helpers.start() takes the mode as text, not {type(mode).__name__} {mode!r}. Choose {choices}."
         )
@@ -43,7 +43,6 @@ def _choose(mode: str | None) -> Mode:
     try:
         return Mode(name)
     except ValueError:
-        choices = ", ".join(repr(m.value) for m in Mode)
         source = "argument" if mode else f"environment variable {MODE_VARIABLE}"
         raise ValueError(f"Unknown mode {name!r} (from the {source}). Choose one of {choices}.") from None
 
@@ -179,7 +178,7 @@ def start(mode: str | None = None, *, recordings_file: str | os.PathLike | None 
         netguard.block_network(functools.partial(NetworkBlockedError, mode=chosen.value))
     if chosen in (Mode.LOCAL, Mode.AUTO):
         _use_local_providers(fallback=chosen is Mode.AUTO)
-    if chosen is not Mode.LIVE and chosen is not Mode.LOCAL:
+    if needs_recordings:
         _state.context, _state.cassette = cassettes.open_cassette(path, record=chosen is Mode.RECORD, parsed=parsed)
         websocket.attach(_state.cassette, record=chosen is Mode.RECORD)
     _state.unwatched_request = transport.watch()
