@@ -10,6 +10,7 @@ import os
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import vcr
@@ -45,7 +46,7 @@ def _short(text: str, limit: int = 60) -> str:
 def describe_body(request: Request) -> str:
     """One line that says what a request asks for (voice, format, text, file)."""
     body = request.body
-    if body is None or body == b"":
+    if not body:
         return ""
     text = body.decode(errors="replace") if isinstance(body, bytes) else str(body)
     if text.startswith("multipart/form-data"):
@@ -53,31 +54,25 @@ def describe_body(request: Request) -> str:
     try:
         data = json.loads(text)
     except ValueError:
-        return _short(text)
+        data = None
     if not isinstance(data, dict):
         return _short(text)
-    parts = []
-    if "model" in data:
-        parts.append(f"model={data['model']}")
     audio = data.get("audio") or {}
-    for key in ("voice", "format"):
-        if key in audio:
-            parts.append(f"{key}={audio[key]}")
+    parts = [f"model={data['model']}"] if "model" in data else []
+    parts += [f"{key}={audio[key]}" for key in ("voice", "format") if key in audio]
     if "voice" in data:
         parts.append(f"voice={data['voice']}")
     if isinstance(data.get("modalities"), list):  # matching compares it: a request without audio differs here
         parts.append(f"modalities={'+'.join(map(str, data['modalities']))}")
     described = {"model", "audio", "voice", "modalities", "messages", "input"}
     parts += [f"{key}={_short(json.dumps(value), 40)}" for key, value in sorted(data.items()) if key not in described]
-    messages = data.get("messages") or []
-    for message in messages[-1:]:
+    for message in (data.get("messages") or [])[-1:]:
         content = message.get("content") if isinstance(message, dict) else message
         if isinstance(content, list):
             kinds = [part.get("type", "?") for part in content if isinstance(part, dict)]
-            words = [part.get("text", "") for part in content if isinstance(part, dict) and part.get("text")]
+            words = [part["text"] for part in content if isinstance(part, dict) and part.get("text")]
             parts.append(f"content={'+'.join(kinds)}")
-            if words:
-                parts.append(f"text={_short(words[0])!r}")
+            parts += [f"text={_short(text)!r}" for text in words[:1]]
         elif content:
             parts.append(f"text={_short(content)!r}")
     if "input" in data:
@@ -104,16 +99,6 @@ class Recording:
     @property
     def summary(self) -> str:
         return describe_request(self.request)
-
-
-class _Parsed:
-    """A serializer for :func:`vcr.serialize.deserialize` that hands over YAML already parsed."""
-
-    def __init__(self, data: dict) -> None:
-        self.data = data
-
-    def deserialize(self, _text: str) -> dict:
-        return self.data
 
 
 def read_recordings(path: Path) -> tuple[list[Request], list[dict]]:
@@ -163,7 +148,7 @@ def read_recordings(path: Path) -> tuple[list[Request], list[dict]]:
         if missing:
             raise refuse(f"entry {number} of {len(interactions)} is incomplete (no {' or '.join(missing)}): cut off?")
     try:
-        requests, responses, *_ = deserialize(text, _Parsed(loaded))
+        requests, responses, *_ = deserialize(text, SimpleNamespace(deserialize=lambda _text: loaded))  # parsed once
     except Exception as error:  # anything else vcrpy cannot read
         raise refuse(f"vcrpy cannot read it ({type(error).__name__}: {_short(error, 80)})") from None
     return requests, responses
@@ -191,9 +176,8 @@ def recorded_speech(path: Path | None = None) -> list[dict[str, str]]:
     """The speech requests a recordings file answers: ``{"voice", "format", "text"}`` each."""
     found = []
     for recording in load_recordings(path):
-        body = recording.request.body
         try:
-            data = json.loads(body.decode() if isinstance(body, bytes) else body or "")
+            data = json.loads(recording.request.body or "")
         except ValueError:
             continue
         if not isinstance(data, dict) or "audio" not in data.get("modalities", []) or recording.status != 200:
@@ -327,10 +311,6 @@ class _Persister(vcr.persisters.filesystem.FilesystemPersister):
         return super().load_cassette(cassette_path, serializer)
 
 
-def _same_request(one: Request, other: Request) -> bool:
-    return (one.method, one.uri, one.body) == (other.method, other.uri, other.body)
-
-
 WEBSOCKET_FRAMES = "application/x-websocket-frames"
 
 
@@ -353,7 +333,8 @@ def _save_new(path: Path, request: Request, response: dict) -> None:
         if fcntl:
             fcntl.flock(lock, fcntl.LOCK_EX)
         pairs = list(zip(*read_recordings(path), strict=True)) if path.exists() else []
-        pairs = [(q, a) for q, a in pairs if not _same_request(q, request) and storable(a)] + [(request, response)]
+        same = (request.method, request.uri, request.body)
+        pairs = [(q, a) for q, a in pairs if (q.method, q.uri, q.body) != same and storable(a)] + [(request, response)]
         answers = copy.deepcopy([a for _, a in pairs])  # serialize() turns bodies into text in place
         text = serialize({"requests": [q for q, _ in pairs], "responses": answers}, yamlserializer)
         part = path.with_name(f".{path.name}.part")
@@ -416,8 +397,7 @@ def open_cassette(
 
 def main_recordings() -> Path | None:
     """The recordings file open for the current mode (not a fault scenario), if any."""
-    mains = [path for path in _open.values() if "faults" not in path.parts]
-    return mains[0] if mains else None
+    return next((path for path in _open.values() if "faults" not in path.parts), None)
 
 
 def close_cassette(context: Any, cassette: Any) -> None:
