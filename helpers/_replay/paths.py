@@ -12,12 +12,7 @@ import os
 from pathlib import Path
 
 ROOT_VARIABLE = "G4F_TUTORIAL_ROOT"
-MARKER = Path("recordings")
 _SOURCE_CHECKOUT = Path(__file__).resolve().parents[2]  # an editable install's checkout
-
-
-def _holds_recordings(folder: Path) -> bool:
-    return any((folder / MARKER).glob("g4f-*.yaml"))
 
 
 def project_root() -> Path | None:
@@ -30,24 +25,19 @@ def project_root() -> Path | None:
     if os.environ.get(ROOT_VARIABLE):
         return Path(os.environ[ROOT_VARIABLE]).resolve()
     here = Path.cwd().resolve()
-    for folder in (here, *here.parents):
-        if _holds_recordings(folder):
-            return folder
-    return _SOURCE_CHECKOUT if _holds_recordings(_SOURCE_CHECKOUT) else None
+    candidates = (here, *here.parents, _SOURCE_CHECKOUT)
+    return next((folder for folder in candidates if any((folder / "recordings").glob("g4f-*.yaml"))), None)
 
 
-def _root_or_explain() -> Path:
+def recordings_dir() -> Path:
+    """``recordings/`` in the collection; FileNotFoundError saying how to find it when there is none."""
     root = project_root()
     if root is None:
         raise FileNotFoundError(
             f"Cannot find this collection's recordings from {Path.cwd()}. Open the notebooks from inside the "
             f"collection's folder (the one holding recordings/), or set {ROOT_VARIABLE} to it."
         )
-    return root
-
-
-def recordings_dir() -> Path:
-    return _root_or_explain() / "recordings"
+    return root / "recordings"
 
 
 def scratch_dir() -> Path:
