@@ -56,19 +56,15 @@ def _guarded_getaddrinfo(host, *args, **kwargs):
     return _original_getaddrinfo(host, *args, **kwargs)
 
 
-def _check_address(sock: socket.socket, address: Any) -> None:
-    if sock.family in (socket.AF_INET, socket.AF_INET6) and (error := refusal(address[0])):
-        raise error
+def _guarded(connect: Callable) -> Callable:
+    """``socket.socket.connect`` or ``connect_ex``, refusing what :func:`refusal` refuses."""
 
+    def guarded(self: socket.socket, address: Any) -> Any:
+        if self.family in (socket.AF_INET, socket.AF_INET6) and (error := refusal(address[0])):
+            raise error
+        return connect(self, address)
 
-def _guarded_connect(self, address):
-    _check_address(self, address)
-    return _original_connect(self, address)
-
-
-def _guarded_connect_ex(self, address):
-    _check_address(self, address)
-    return _original_connect_ex(self, address)
+    return guarded
 
 
 def block_network(error: Callable[[Any], Exception] = NetworkBlockedError) -> None:
@@ -81,8 +77,8 @@ def block_network(error: Callable[[Any], Exception] = NetworkBlockedError) -> No
     global _refuse
     _refuse = error
     socket.getaddrinfo = _guarded_getaddrinfo
-    socket.socket.connect = _guarded_connect
-    socket.socket.connect_ex = _guarded_connect_ex
+    socket.socket.connect = _guarded(_original_connect)
+    socket.socket.connect_ex = _guarded(_original_connect_ex)
     aiohttp.connector.DefaultResolver = aiohttp.resolver.ThreadedResolver
 
 
