@@ -23,23 +23,19 @@ _hidden_keys: dict[str, str] = {}
 _registered: set[Path] = set()
 
 
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def _remove_stale_caches(scratch: Path) -> None:
+    """Remove the cache folders of processes that have ended."""
     if os.name == "nt":  # os.kill(pid, 0) would terminate the process there
         return
     for folder in scratch.glob("cache-*"):
         pid = folder.name.removeprefix("cache-")
-        if pid.isdigit() and not _pid_alive(int(pid)):
+        try:
+            if pid.isdigit():
+                os.kill(int(pid), 0)
+        except ProcessLookupError:
             shutil.rmtree(folder, ignore_errors=True)
+        except PermissionError:  # alive: another user's process
+            pass
 
 
 def isolate_g4f(scratch: Path | None = None) -> Path:
