@@ -94,11 +94,6 @@ class Recording:
     request: Request
     status: int
     provenance: str
-    content_type: str = ""
-
-    @property
-    def summary(self) -> str:
-        return describe_request(self.request)
 
 
 def read_recordings(path: Path) -> tuple[list[Request], list[dict]]:
@@ -137,32 +132,23 @@ def read_recordings(path: Path) -> tuple[list[Request], list[dict]]:
     if not isinstance(interactions, list):
         raise refuse("it is YAML but not a recordings file (no list of 'interactions')")
     for number, entry in enumerate(interactions, 1):
-        request = entry.get("request") if isinstance(entry, dict) else None
-        response = entry.get("response") if isinstance(entry, dict) else None
-        missing = []
-        if not isinstance(request, dict) or not {"method", "uri"} <= request.keys():
-            missing.append("request")
+        request, response = (entry.get("request"), entry.get("response")) if isinstance(entry, dict) else (None, None)
         status = response.get("status") if isinstance(response, dict) else None
-        if not isinstance(status, dict) or "code" not in status:
-            missing.append("response")
+        missing = [] if isinstance(request, dict) and {"method", "uri"} <= request.keys() else ["request"]
+        missing += [] if isinstance(status, dict) and "code" in status else ["response"]
         if missing:
             raise refuse(f"entry {number} of {len(interactions)} is incomplete (no {' or '.join(missing)}): cut off?")
     try:
-        requests, responses, *_ = deserialize(text, SimpleNamespace(deserialize=lambda _text: loaded))  # parsed once
+        requests, responses = deserialize(text, SimpleNamespace(deserialize=lambda _text: loaded))  # parsed once
     except Exception as error:  # anything else vcrpy cannot read
         raise refuse(f"vcrpy cannot read it ({type(error).__name__}: {_short(error, 80)})") from None
     return requests, responses
 
 
 def describe_recordings(requests: list[Request], responses: list[dict]) -> list[Recording]:
-    def header(response: dict, name: str) -> str:
-        return (response.get("headers", {}).get(name) or [""])[0]
-
     return [
-        Recording(
-            req, resp["status"]["code"], header(resp, PROVENANCE_HEADER) or "unknown", header(resp, "content-type")
-        )
-        for req, resp in zip(requests, responses, strict=True)
+        Recording(q, a["status"]["code"], (a.get("headers", {}).get(PROVENANCE_HEADER) or [""])[0] or "unknown")
+        for q, a in zip(requests, responses, strict=True)
     ]
 
 
@@ -241,12 +227,10 @@ def unrecorded(cassette: Any, failed_request: Request) -> UnrecordedRequestError
 
 
 def _g4f_stream_patch() -> tuple:
-    """Give replayed aiohttp answers g4f's streaming methods (``iter_lines``, ``sse``...).
+    """vcrpy's ``custom_patches`` giving replayed aiohttp answers g4f's streaming methods (``iter_lines``, ``sse``).
 
-    g4f reads some answers (the Gradio SSE stream of the Hugging Face providers)
-    through methods of its own ``StreamResponse`` class; vcrpy replays with its
-    ``MockClientResponse``, which lacks them. A class with both, swapped in
-    through vcrpy's ``custom_patches`` while the cassette is open, fixes that.
+    g4f reads some answers (the Hugging Face providers' Gradio SSE stream) through its own ``StreamResponse``;
+    vcrpy's ``MockClientResponse`` lacks its methods, so a class with both replaces it while a cassette is open.
     """
     try:
         from g4f.requests.aiohttp import StreamResponse
@@ -278,23 +262,14 @@ def record_run() -> str:
     return run
 
 
-def _of_run(parsed: tuple[list[Request], list[dict]], run: str) -> tuple[list[Request], list[dict]]:
-    """The answers recorded in ``run``: record mode plays them back, so one run asks each request once."""
-    pairs = [(q, a) for q, a in zip(*parsed, strict=True) if a.get("headers", {}).get(RUN_HEADER) == [run]]
-    return [q for q, _ in pairs], [a for _, a in pairs]
-
-
 def _recordable(response: dict, run: str) -> dict | None:
     """Record mode's ``before_record_response``: scrubbed live answers marked with their run; refusals and server
-    errors dropped.
-
-    vcrpy runs it on the loaded answers too; those already carry their provenance and are kept as they are.
+    errors dropped. (vcrpy runs it on the loaded answers too: those carry their provenance and stay as they are.)
     """
-    status = response.get("status", {}).get("code", 200)
-    fresh = PROVENANCE_HEADER not in {key.lower() for key in response.get("headers", {})}
-    if fresh and (status in REFUSALS or status >= 500):
-        return None
-    if fresh:
+    if PROVENANCE_HEADER not in {key.lower() for key in response.get("headers", {})}:  # a live answer
+        status = response.get("status", {}).get("code", 200)
+        if status in REFUSALS or status >= 500:
+            return None
         response.setdefault("headers", {})[RUN_HEADER] = [run]
     return scrub_response(response)
 
@@ -372,7 +347,7 @@ def open_cassette(
     lesson of the run got. ``repeat=False`` plays each recorded answer once, in order (a 429
     first, then a success). ``parsed`` is the file as :func:`read_recordings` returned it.
     """
-    run = record_run() if record else ""
+    path, run = Path(path), record_run() if record else ""
     config = vcr.VCR(
         serializer="yaml",
         match_on=MATCH_ON,
@@ -382,16 +357,18 @@ def open_cassette(
         decode_compressed_response=True,
         record_mode="new_episodes" if record else "none",
     )
-    if record:
-        parsed = _of_run(parsed or (read_recordings(Path(path)) if Path(path).exists() else ([], [])), run)
+    if record:  # record mode plays back only what this run recorded: one run asks each request once
+        recorded = zip(*(parsed or (read_recordings(path) if path.exists() else ([], []))), strict=True)
+        pairs = [(q, a) for q, a in recorded if a.get("headers", {}).get(RUN_HEADER) == [run]]
+        parsed = [q for q, _ in pairs], [a for _, a in pairs]
     if parsed is not None:
         _Persister.preloaded[str(path)] = parsed
     config.register_persister(_Persister)
     context = config.use_cassette(str(path), allow_playback_repeats=repeat, custom_patches=_g4f_stream_patch())
     cassette = context.__enter__()
-    _open[id(cassette)] = Path(path)
+    _open[id(cassette)] = path
     if record:
-        _saving_each_answer(cassette, Path(path))
+        _saving_each_answer(cassette, path)
     return context, cassette
 
 
