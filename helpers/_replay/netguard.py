@@ -33,8 +33,7 @@ def is_local(host: Any) -> bool:
     """True for loopback names and addresses (and Unix sockets)."""
     if not isinstance(host, (str, bytes)):
         return False
-    name = host.decode() if isinstance(host, bytes) else host
-    name = name.strip("[]").split("%")[0].lower()
+    name = (host.decode() if isinstance(host, bytes) else host).strip("[]").split("%")[0].lower()
     if name in _LOCAL_NAMES:
         return True
     try:
@@ -45,9 +44,7 @@ def is_local(host: Any) -> bool:
 
 def refusal(host: Any) -> Exception | None:
     """The error a connection to ``host`` meets now, or None if it may go."""
-    if _refuse is None or host is None or is_local(host):
-        return None
-    return _refuse(host)
+    return None if _refuse is None or host is None or is_local(host) else _refuse(host)
 
 
 def _guarded_getaddrinfo(host, *args, **kwargs):
