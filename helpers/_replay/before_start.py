@@ -72,19 +72,17 @@ def kernel_config_path(prefix: str | Path | None = None) -> Path:
 def install_kernel_config(prefix: str | Path | None = None) -> Path | None:
     """Make every IPython kernel of this environment load the guard; returns the file, or None if not written.
 
-    Leaves a kernel config that is not helpers' own alone, and gives up quietly where the
-    environment cannot be written (a system Python).
+    Leaves a kernel config that is not helpers' own alone, and gives up quietly where the environment cannot be
+    written (a system Python).
     """
     path = kernel_config_path(prefix)
     try:
-        if path.exists():
-            text = path.read_text(encoding="utf-8", errors="replace")
-            if not text.startswith(MARKER):
-                return None
-            if text == KERNEL_CONFIG:
-                return path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(KERNEL_CONFIG, encoding="utf-8")
+        text = path.read_text(encoding="utf-8", errors="replace") if path.exists() else None
+        if text is not None and not text.startswith(MARKER):
+            return None
+        if text != KERNEL_CONFIG:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(KERNEL_CONFIG, encoding="utf-8")
     except OSError:
         return None
     return path
