@@ -1,10 +1,9 @@
 """What a request looks like once its secrets and random values are gone.
 
-vcrpy runs these hooks on every request, when recording and when matching:
-secret headers are replaced (``filter_headers``), then :func:`normalise_body`
-redacts keys in the query and the body and makes random values (upload ids,
-seeds, multipart boundaries) stable. So the
-same rules keep keys out of the files and make a replayed request match.
+vcrpy runs these hooks on every request, when recording and when matching: secret headers are replaced
+(``filter_headers``), then :func:`normalise_body` redacts keys in the query and the body and makes random values
+(upload ids, seeds, multipart boundaries) stable. So the same rules keep keys out of the files and make a replayed
+request match.
 """
 
 from __future__ import annotations
@@ -70,18 +69,16 @@ def scrub_text(text: str) -> str:
 
 def _stable(name: str, value: Any) -> Any:
     """``<redacted>`` for a secret's name, ``<random>`` for a random value's, else None (names in any case)."""
-    if value is not None and name.lower() in SECRET_PARAMS:
-        return REDACTED
-    if value is not None and name.lower() in RANDOM_PARAMS:
-        return RANDOM
-    return None
+    if value is None or name.lower() not in SECRET_PARAMS | RANDOM_PARAMS:
+        return None
+    return REDACTED if name.lower() in SECRET_PARAMS else RANDOM
 
 
 def _normalise_url(uri: str) -> str:
     """Query keys redacted and random values made equal.
 
-    (vcrpy's ``filter_query_parameters`` matches names exactly and re-encodes
-    ``<redacted>`` as ``%3Credacted%3E``; this keeps the files readable.)
+    (vcrpy's ``filter_query_parameters`` matches names exactly and re-encodes ``<redacted>`` as ``%3Credacted%3E``;
+    this keeps the files readable.)
     """
     parts = urlsplit(uri)
     pairs = parse_qsl(parts.query, keep_blank_values=True)
@@ -139,8 +136,8 @@ def _summary(fields: list[tuple[str, str | None, str | None, bytes | str]]) -> s
 def summarise_form(form: Any) -> str:
     """Describe an aiohttp ``FormData`` as stable text, before or after aiohttp encoded it.
 
-    Files are stored as name, size and sha256, not as their bytes: that keeps
-    recordings small, saveable and matching however the boundary was chosen.
+    Files are stored as name, size and sha256, not as their bytes: that keeps recordings small, saveable and matching
+    however the boundary was chosen.
     """
     fields = form._fields or [  # aiohttp empties _fields once it has built the multipart body
         (parse_content_disposition(part.headers.get("Content-Disposition"))[1], part.headers, part._value)
