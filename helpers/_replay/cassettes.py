@@ -341,11 +341,10 @@ def open_cassette(
 ) -> tuple[Any, Any]:
     """Enter a vcrpy cassette; returns (context manager, cassette).
 
-    ``record=False`` replays only; ``record=True`` sends requests for real and
-    replaces the recordings they match, except what this record run (:func:`record_run`)
-    already asked: that is played back, so a clip one lesson transcribes is the clip every
-    lesson of the run got. ``repeat=False`` plays each recorded answer once, in order (a 429
-    first, then a success). ``parsed`` is the file as :func:`read_recordings` returned it.
+    ``record=False`` replays only; ``record=True`` sends requests for real and replaces the recordings they match,
+    except what this record run (:func:`record_run`) already asked: that is played back, so a clip one lesson
+    transcribes is the clip every lesson of the run got. ``repeat=False`` plays each recorded answer once, in order
+    (a 429 first, then a success). ``parsed`` is the file as :func:`read_recordings` returned it.
     """
     path, run = Path(path), record_run() if record else ""
     config = vcr.VCR(
