@@ -16,7 +16,10 @@ from typing import Any
 import vcr
 import vcr.persisters.filesystem
 import vcr.stubs.aiohttp_stubs
+import yaml
 from vcr.request import Request
+from vcr.serialize import deserialize, serialize
+from vcr.serializers import yamlserializer
 
 try:
     import fcntl
@@ -72,7 +75,7 @@ def describe_body(request: Request) -> str:
             kinds = [part.get("type", "?") for part in content if isinstance(part, dict)]
             words = [part["text"] for part in content if isinstance(part, dict) and part.get("text")]
             parts.append(f"content={'+'.join(kinds)}")
-            parts += [f"text={_short(text)!r}" for text in words[:1]]
+            parts += [f"text={_short(word)!r}" for word in words[:1]]
         elif content:
             parts.append(f"text={_short(content)!r}")
     if "input" in data:
@@ -98,10 +101,6 @@ class Recording:
 
 def read_recordings(path: Path) -> tuple[list[Request], list[dict]]:
     """Parse a recordings file once: (requests, answers), or :class:`RecordingsFileError` naming what is wrong."""
-    import yaml
-    from vcr.serialize import deserialize
-    from vcr.serializers import yamlserializer
-
     where = relative(path)
 
     def refuse(what: str) -> RecordingsFileError:
@@ -300,9 +299,6 @@ def _save_new(path: Path, request: Request, response: dict) -> None:
     Each answer is saved as it comes, under a lock, into what is on disk at that moment: a script that records
     while the notebook does (notebook 04 runs one) keeps its answers, and the newest answer to a request wins.
     """
-    from vcr.serialize import serialize
-    from vcr.serializers import yamlserializer
-
     scratch_dir().mkdir(parents=True, exist_ok=True)
     with open(scratch_dir() / f"{path.name}.lock", "a") as lock:  # gitignored, and kept: its inode is the lock
         if fcntl:

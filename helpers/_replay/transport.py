@@ -14,6 +14,7 @@ import functools
 from typing import Any
 
 import aiohttp
+from requests.adapters import HTTPAdapter
 from vcr.errors import CannotOverwriteExistingCassetteException
 
 from ..errors import NetworkBlockedError, NotStartedError
@@ -84,8 +85,6 @@ def _watch_requests(send: Any) -> Any:
 
 def watch() -> tuple[Any, Any]:
     """Wrap whatever aiohttp's and requests' send functions are now; returns what :func:`unwatch` restores."""
-    from requests.adapters import HTTPAdapter
-
     previous = aiohttp.ClientSession._request, HTTPAdapter.send
     aiohttp.ClientSession._request = _watch_aiohttp(previous[0])
     HTTPAdapter.send = _watch_requests(previous[1])
@@ -94,8 +93,6 @@ def watch() -> tuple[Any, Any]:
 
 def unwatch(previous: tuple[Any, Any]) -> None:
     """Undo :func:`watch` (each only if nothing wrapped it since)."""
-    from requests.adapters import HTTPAdapter
-
     if getattr(aiohttp.ClientSession._request, "__wrapped_by_helpers__", False):
         aiohttp.ClientSession._request = previous[0]
     if getattr(HTTPAdapter.send, "__wrapped_by_helpers__", False):
