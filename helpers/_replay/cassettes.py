@@ -235,8 +235,7 @@ def _g4f_stream_patch() -> tuple:
         from g4f.requests.aiohttp import StreamResponse
     except ImportError:
         return ()
-    mock = vcr.stubs.aiohttp_stubs.MockClientResponse
-    replayed = type("ReplayedG4FResponse", (mock, StreamResponse), {})
+    replayed = type("ReplayedG4FResponse", (vcr.stubs.aiohttp_stubs.MockClientResponse, StreamResponse), {})
     return ((vcr.stubs.aiohttp_stubs, "MockClientResponse", replayed),)
 
 

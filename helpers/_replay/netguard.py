@@ -1,10 +1,8 @@
 """The one socket guard: refuse every connection that would leave this machine, with the error of the moment.
 
-Before ``helpers.start()`` a refused connection raises :class:`~helpers.errors.NotStartedError`; in replay,
-local and auto mode, :class:`~helpers.errors.NetworkBlockedError` naming the mode. If any library tried to
-reach the internet anyway (one that vcrpy does not intercept, say), the attempt becomes that error instead
-of a silent network call. :mod:`.transport` asks :func:`refusal` first, so aiohttp and requests raise the
-same error with its message intact.
+Before ``helpers.start()`` a refused connection raises :class:`~helpers.errors.NotStartedError`; in replay, local and
+auto mode, :class:`~helpers.errors.NetworkBlockedError` naming the mode, whatever library tried (one vcrpy does not
+intercept, say). :mod:`.transport` unwraps it, so aiohttp and requests raise it with its message intact.
 """
 
 from __future__ import annotations

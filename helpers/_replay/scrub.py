@@ -209,10 +209,8 @@ def scrub_response(response: dict) -> dict:
     response["headers"] = {
         key: value for key, value in response.get("headers", {}).items() if key.lower() not in SECRET_HEADERS
     }
-    # vcrpy also runs this on the answers it loads: keep the label a stand-in already has
-    response["headers"].setdefault(
-        PROVENANCE_HEADER, [f"recorded live by helpers record mode on {date.today().isoformat()}"]
-    )
+    live = f"recorded live by helpers record mode on {date.today().isoformat()}"
+    response["headers"].setdefault(PROVENANCE_HEADER, [live])  # vcrpy runs this on loaded answers too: they keep theirs
     body = response.get("body", {}).get("string")
     if isinstance(body, bytes):
         with contextlib.suppress(UnicodeDecodeError):  # audio and other binary bodies stay as they are
