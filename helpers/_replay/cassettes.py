@@ -279,9 +279,7 @@ class _Persister(vcr.persisters.filesystem.FilesystemPersister):
 
     @classmethod
     def load_cassette(cls, cassette_path: Any, serializer: Any) -> tuple[list[Request], list[dict]]:
-        if str(cassette_path) in cls.preloaded:
-            return cls.preloaded.pop(str(cassette_path))
-        return super().load_cassette(cassette_path, serializer)
+        return cls.preloaded.pop(str(cassette_path), None) or super().load_cassette(cassette_path, serializer)
 
 
 WEBSOCKET_FRAMES = "application/x-websocket-frames"

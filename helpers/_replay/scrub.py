@@ -103,8 +103,7 @@ def _summarise_base64(text: str) -> str:
     """Long base64 strings (audio inside JSON) are stored as size and sha256."""
     if not BASE64.match(text[:2048]) or not BASE64.match(text[-2048:]):
         return scrub_text(text)
-    payload = text.split(",", 1)[1] if text.startswith("data:") else text
-    data = base64.b64decode(payload)
+    data = base64.b64decode(text.split(",", 1)[1] if text.startswith("data:") else text)
     return f"<base64 of {len(data)} bytes, sha256 {hashlib.sha256(data).hexdigest()}>"
 
 
@@ -123,10 +122,8 @@ def _summary(fields: list[tuple[str, str | None, str | None, bytes | str]]) -> s
     for name, filename, content_type, value in fields:
         if filename is not None:
             data = value.encode() if isinstance(value, str) else value
-            kind = content_type or "application/octet-stream"
-            lines.append(
-                f"{name}: file {filename!r}, {kind}, {len(data)} bytes, sha256 {hashlib.sha256(data).hexdigest()}"
-            )
+            kind, digest = content_type or "application/octet-stream", hashlib.sha256(data).hexdigest()
+            lines.append(f"{name}: file {filename!r}, {kind}, {len(data)} bytes, sha256 {digest}")
         else:
             text = value.decode(errors="replace") if isinstance(value, bytes) else str(value)
             lines.append(f"{name}: {scrub_text(text)}")
