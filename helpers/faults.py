@@ -24,13 +24,11 @@ UNRECORDED = "unrecorded"
 def simulated(name: str) -> AbstractContextManager[None]:
     """Inside the block, the documented speech call meets the fault ``name``.
 
-    Each scenario's answers play once, in order (``rate-limit-then-ok``
-    answers 429 first, then the speech), through g4f's real code. ``name``
-    is one of :func:`available_faults`, nothing else (no paths).
+    Each scenario's answers play once, in order (``rate-limit-then-ok`` answers 429 first, then the speech),
+    through g4f's real code. ``name`` is one of :func:`available_faults`, nothing else (no paths).
 
-    ``simulated("unrecorded")`` is for showing what a request nobody recorded
-    meets: inside it the recordings answer read-only, even in record, live or
-    auto mode, so re-recording never makes such a request "recorded" and auto
+    ``simulated("unrecorded")`` shows what a request nobody recorded meets: inside it the recordings answer
+    read-only, even in record, live or auto mode, so re-recording never makes such a request "recorded" and auto
     mode does not answer it locally.
     """
     if name == UNRECORDED:
@@ -39,7 +37,7 @@ def simulated(name: str) -> AbstractContextManager[None]:
     recorded = {path.relative_to(folder).with_suffix("").as_posix() for path in folder.rglob("*.yaml")}
     if not isinstance(name, str) or name not in recorded:  # a name, never a path out of faults/
         raise ArgumentError(f"No recorded fault {name!r}. Recorded: {', '.join(available_faults())}.")
-    return _simulated(recordings_dir() / "faults" / f"{name}.yaml")
+    return _simulated(folder / f"{name}.yaml")
 
 
 @contextmanager

@@ -119,9 +119,6 @@ def test_every_recording_is_small():
 
 
 def _entries(version="8.8.6"):
-    from vcr.serialize import deserialize
-    from vcr.serializers import yamlserializer
-
     path = cassettes.cassette_path(version)
     return list(zip(*deserialize(path.read_text(encoding="utf-8"), yamlserializer), strict=True))
 

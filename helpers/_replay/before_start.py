@@ -18,9 +18,7 @@ from ..errors import NotStartedError
 from . import netguard, transport
 
 MARKER = "# Written by helpers (g4f audio notebooks)"
-KERNEL_CONFIG = (
-    MARKER
-    + """: every kernel of this environment loads helpers' guard first.
+KERNEL_CONFIG = f"""{MARKER}: every kernel of this environment loads helpers' guard first.
 # Until helpers.start() runs, a request that would leave the machine is refused with a message naming it.
 # Safe to delete; make setup, postBuild and tools/bootstrap.py write it again.
 try:
@@ -31,7 +29,6 @@ try:
 except Exception:  # another package called helpers, or none: nothing to load
     pass
 """
-)
 
 _watching: tuple[Any, Any] | None = None
 
@@ -59,10 +56,7 @@ def lift() -> None:
 
 
 def load_ipython_extension(ipython: Any) -> None:
-    """IPython extension: a kernel refuses requests from its first cell until ``start()``.
-
-    Loading it imported ``helpers``, whose ``modes`` module turned the refusal on; nothing else to do.
-    """
+    """IPython extension: loading it imported ``helpers``, whose ``modes`` refuses requests until ``start()``."""
 
 
 def kernel_config_path(prefix: str | Path | None = None) -> Path:
@@ -72,19 +66,17 @@ def kernel_config_path(prefix: str | Path | None = None) -> Path:
 def install_kernel_config(prefix: str | Path | None = None) -> Path | None:
     """Make every IPython kernel of this environment load the guard; returns the file, or None if not written.
 
-    Leaves a kernel config that is not helpers' own alone, and gives up quietly where the
-    environment cannot be written (a system Python).
+    Leaves a kernel config that is not helpers' own alone, and gives up quietly where the environment cannot be
+    written (a system Python).
     """
     path = kernel_config_path(prefix)
     try:
-        if path.exists():
-            text = path.read_text(encoding="utf-8", errors="replace")
-            if not text.startswith(MARKER):
-                return None
-            if text == KERNEL_CONFIG:
-                return path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(KERNEL_CONFIG, encoding="utf-8")
+        text = path.read_text(encoding="utf-8", errors="replace") if path.exists() else None
+        if text is not None and not text.startswith(MARKER):
+            return None
+        if text != KERNEL_CONFIG:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(KERNEL_CONFIG, encoding="utf-8")
     except OSError:
         return None
     return path

@@ -10,12 +10,16 @@ import os
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import vcr
 import vcr.persisters.filesystem
 import vcr.stubs.aiohttp_stubs
+import yaml
 from vcr.request import Request
+from vcr.serialize import deserialize, serialize
+from vcr.serializers import yamlserializer
 
 try:
     import fcntl
@@ -45,7 +49,7 @@ def _short(text: str, limit: int = 60) -> str:
 def describe_body(request: Request) -> str:
     """One line that says what a request asks for (voice, format, text, file)."""
     body = request.body
-    if body is None or body == b"":
+    if not body:
         return ""
     text = body.decode(errors="replace") if isinstance(body, bytes) else str(body)
     if text.startswith("multipart/form-data"):
@@ -53,31 +57,25 @@ def describe_body(request: Request) -> str:
     try:
         data = json.loads(text)
     except ValueError:
-        return _short(text)
+        data = None
     if not isinstance(data, dict):
         return _short(text)
-    parts = []
-    if "model" in data:
-        parts.append(f"model={data['model']}")
     audio = data.get("audio") or {}
-    for key in ("voice", "format"):
-        if key in audio:
-            parts.append(f"{key}={audio[key]}")
+    parts = [f"model={data['model']}"] if "model" in data else []
+    parts += [f"{key}={audio[key]}" for key in ("voice", "format") if key in audio]
     if "voice" in data:
         parts.append(f"voice={data['voice']}")
     if isinstance(data.get("modalities"), list):  # matching compares it: a request without audio differs here
         parts.append(f"modalities={'+'.join(map(str, data['modalities']))}")
     described = {"model", "audio", "voice", "modalities", "messages", "input"}
     parts += [f"{key}={_short(json.dumps(value), 40)}" for key, value in sorted(data.items()) if key not in described]
-    messages = data.get("messages") or []
-    for message in messages[-1:]:
+    for message in (data.get("messages") or [])[-1:]:
         content = message.get("content") if isinstance(message, dict) else message
         if isinstance(content, list):
             kinds = [part.get("type", "?") for part in content if isinstance(part, dict)]
-            words = [part.get("text", "") for part in content if isinstance(part, dict) and part.get("text")]
+            words = [part["text"] for part in content if isinstance(part, dict) and part.get("text")]
             parts.append(f"content={'+'.join(kinds)}")
-            if words:
-                parts.append(f"text={_short(words[0])!r}")
+            parts += [f"text={_short(word)!r}" for word in words[:1]]
         elif content:
             parts.append(f"text={_short(content)!r}")
     if "input" in data:
@@ -99,29 +97,10 @@ class Recording:
     request: Request
     status: int
     provenance: str
-    content_type: str = ""
-
-    @property
-    def summary(self) -> str:
-        return describe_request(self.request)
-
-
-class _Parsed:
-    """A serializer for :func:`vcr.serialize.deserialize` that hands over YAML already parsed."""
-
-    def __init__(self, data: dict) -> None:
-        self.data = data
-
-    def deserialize(self, _text: str) -> dict:
-        return self.data
 
 
 def read_recordings(path: Path) -> tuple[list[Request], list[dict]]:
     """Parse a recordings file once: (requests, answers), or :class:`RecordingsFileError` naming what is wrong."""
-    import yaml
-    from vcr.serialize import deserialize
-    from vcr.serializers import yamlserializer
-
     where = relative(path)
 
     def refuse(what: str) -> RecordingsFileError:
@@ -152,32 +131,23 @@ def read_recordings(path: Path) -> tuple[list[Request], list[dict]]:
     if not isinstance(interactions, list):
         raise refuse("it is YAML but not a recordings file (no list of 'interactions')")
     for number, entry in enumerate(interactions, 1):
-        request = entry.get("request") if isinstance(entry, dict) else None
-        response = entry.get("response") if isinstance(entry, dict) else None
-        missing = []
-        if not isinstance(request, dict) or not {"method", "uri"} <= request.keys():
-            missing.append("request")
+        request, response = (entry.get("request"), entry.get("response")) if isinstance(entry, dict) else (None, None)
         status = response.get("status") if isinstance(response, dict) else None
-        if not isinstance(status, dict) or "code" not in status:
-            missing.append("response")
+        missing = [] if isinstance(request, dict) and {"method", "uri"} <= request.keys() else ["request"]
+        missing += [] if isinstance(status, dict) and "code" in status else ["response"]
         if missing:
             raise refuse(f"entry {number} of {len(interactions)} is incomplete (no {' or '.join(missing)}): cut off?")
     try:
-        requests, responses, *_ = deserialize(text, _Parsed(loaded))
+        requests, responses = deserialize(text, SimpleNamespace(deserialize=lambda _text: loaded))  # parsed once
     except Exception as error:  # anything else vcrpy cannot read
         raise refuse(f"vcrpy cannot read it ({type(error).__name__}: {_short(error, 80)})") from None
     return requests, responses
 
 
 def describe_recordings(requests: list[Request], responses: list[dict]) -> list[Recording]:
-    def header(response: dict, name: str) -> str:
-        return (response.get("headers", {}).get(name) or [""])[0]
-
     return [
-        Recording(
-            req, resp["status"]["code"], header(resp, PROVENANCE_HEADER) or "unknown", header(resp, "content-type")
-        )
-        for req, resp in zip(requests, responses, strict=True)
+        Recording(q, a["status"]["code"], (a.get("headers", {}).get(PROVENANCE_HEADER) or [""])[0] or "unknown")
+        for q, a in zip(requests, responses, strict=True)
     ]
 
 
@@ -191,9 +161,8 @@ def recorded_speech(path: Path | None = None) -> list[dict[str, str]]:
     """The speech requests a recordings file answers: ``{"voice", "format", "text"}`` each."""
     found = []
     for recording in load_recordings(path):
-        body = recording.request.body
         try:
-            data = json.loads(body.decode() if isinstance(body, bytes) else body or "")
+            data = json.loads(recording.request.body or "")
         except ValueError:
             continue
         if not isinstance(data, dict) or "audio" not in data.get("modalities", []) or recording.status != 200:
@@ -257,19 +226,16 @@ def unrecorded(cassette: Any, failed_request: Request) -> UnrecordedRequestError
 
 
 def _g4f_stream_patch() -> tuple:
-    """Give replayed aiohttp answers g4f's streaming methods (``iter_lines``, ``sse``...).
+    """vcrpy's ``custom_patches`` giving replayed aiohttp answers g4f's streaming methods (``iter_lines``, ``sse``).
 
-    g4f reads some answers (the Gradio SSE stream of the Hugging Face providers)
-    through methods of its own ``StreamResponse`` class; vcrpy replays with its
-    ``MockClientResponse``, which lacks them. A class with both, swapped in
-    through vcrpy's ``custom_patches`` while the cassette is open, fixes that.
+    g4f reads some answers (the Hugging Face providers' Gradio SSE stream) through its own ``StreamResponse``;
+    vcrpy's ``MockClientResponse`` lacks its methods, so a class with both replaces it while a cassette is open.
     """
     try:
         from g4f.requests.aiohttp import StreamResponse
     except ImportError:
         return ()
-    mock = vcr.stubs.aiohttp_stubs.MockClientResponse
-    replayed = type("ReplayedG4FResponse", (mock, StreamResponse), {})
+    replayed = type("ReplayedG4FResponse", (vcr.stubs.aiohttp_stubs.MockClientResponse, StreamResponse), {})
     return ((vcr.stubs.aiohttp_stubs, "MockClientResponse", replayed),)
 
 
@@ -294,23 +260,14 @@ def record_run() -> str:
     return run
 
 
-def _of_run(parsed: tuple[list[Request], list[dict]], run: str) -> tuple[list[Request], list[dict]]:
-    """The answers recorded in ``run``: record mode plays them back, so one run asks each request once."""
-    pairs = [(q, a) for q, a in zip(*parsed, strict=True) if a.get("headers", {}).get(RUN_HEADER) == [run]]
-    return [q for q, _ in pairs], [a for _, a in pairs]
-
-
 def _recordable(response: dict, run: str) -> dict | None:
     """Record mode's ``before_record_response``: scrubbed live answers marked with their run; refusals and server
-    errors dropped.
-
-    vcrpy runs it on the loaded answers too; those already carry their provenance and are kept as they are.
+    errors dropped. (vcrpy runs it on the loaded answers too: those carry their provenance and stay as they are.)
     """
-    status = response.get("status", {}).get("code", 200)
-    fresh = PROVENANCE_HEADER not in {key.lower() for key in response.get("headers", {})}
-    if fresh and (status in REFUSALS or status >= 500):
-        return None
-    if fresh:
+    if PROVENANCE_HEADER not in {key.lower() for key in response.get("headers", {})}:  # a live answer
+        status = response.get("status", {}).get("code", 200)
+        if status in REFUSALS or status >= 500:
+            return None
         response.setdefault("headers", {})[RUN_HEADER] = [run]
     return scrub_response(response)
 
@@ -322,13 +279,7 @@ class _Persister(vcr.persisters.filesystem.FilesystemPersister):
 
     @classmethod
     def load_cassette(cls, cassette_path: Any, serializer: Any) -> tuple[list[Request], list[dict]]:
-        if str(cassette_path) in cls.preloaded:
-            return cls.preloaded.pop(str(cassette_path))
-        return super().load_cassette(cassette_path, serializer)
-
-
-def _same_request(one: Request, other: Request) -> bool:
-    return (one.method, one.uri, one.body) == (other.method, other.uri, other.body)
+        return cls.preloaded.pop(str(cassette_path), None) or super().load_cassette(cassette_path, serializer)
 
 
 WEBSOCKET_FRAMES = "application/x-websocket-frames"
@@ -345,15 +296,13 @@ def _save_new(path: Path, request: Request, response: dict) -> None:
     Each answer is saved as it comes, under a lock, into what is on disk at that moment: a script that records
     while the notebook does (notebook 04 runs one) keeps its answers, and the newest answer to a request wins.
     """
-    from vcr.serialize import serialize
-    from vcr.serializers import yamlserializer
-
     scratch_dir().mkdir(parents=True, exist_ok=True)
     with open(scratch_dir() / f"{path.name}.lock", "a") as lock:  # gitignored, and kept: its inode is the lock
         if fcntl:
             fcntl.flock(lock, fcntl.LOCK_EX)
         pairs = list(zip(*read_recordings(path), strict=True)) if path.exists() else []
-        pairs = [(q, a) for q, a in pairs if not _same_request(q, request) and storable(a)] + [(request, response)]
+        same = (request.method, request.uri, request.body)
+        pairs = [(q, a) for q, a in pairs if (q.method, q.uri, q.body) != same and storable(a)] + [(request, response)]
         answers = copy.deepcopy([a for _, a in pairs])  # serialize() turns bodies into text in place
         text = serialize({"requests": [q for q, _ in pairs], "responses": answers}, yamlserializer)
         part = path.with_name(f".{path.name}.part")
@@ -385,13 +334,12 @@ def open_cassette(
 ) -> tuple[Any, Any]:
     """Enter a vcrpy cassette; returns (context manager, cassette).
 
-    ``record=False`` replays only; ``record=True`` sends requests for real and
-    replaces the recordings they match, except what this record run (:func:`record_run`)
-    already asked: that is played back, so a clip one lesson transcribes is the clip every
-    lesson of the run got. ``repeat=False`` plays each recorded answer once, in order (a 429
-    first, then a success). ``parsed`` is the file as :func:`read_recordings` returned it.
+    ``record=False`` replays only; ``record=True`` sends requests for real and replaces the recordings they match,
+    except what this record run (:func:`record_run`) already asked: that is played back, so a clip one lesson
+    transcribes is the clip every lesson of the run got. ``repeat=False`` plays each recorded answer once, in order
+    (a 429 first, then a success). ``parsed`` is the file as :func:`read_recordings` returned it.
     """
-    run = record_run() if record else ""
+    path, run = Path(path), record_run() if record else ""
     config = vcr.VCR(
         serializer="yaml",
         match_on=MATCH_ON,
@@ -401,23 +349,24 @@ def open_cassette(
         decode_compressed_response=True,
         record_mode="new_episodes" if record else "none",
     )
-    if record:
-        parsed = _of_run(parsed or (read_recordings(Path(path)) if Path(path).exists() else ([], [])), run)
+    if record:  # record mode plays back only what this run recorded: one run asks each request once
+        recorded = zip(*(parsed or (read_recordings(path) if path.exists() else ([], []))), strict=True)
+        pairs = [(q, a) for q, a in recorded if a.get("headers", {}).get(RUN_HEADER) == [run]]
+        parsed = [q for q, _ in pairs], [a for _, a in pairs]
     if parsed is not None:
         _Persister.preloaded[str(path)] = parsed
     config.register_persister(_Persister)
     context = config.use_cassette(str(path), allow_playback_repeats=repeat, custom_patches=_g4f_stream_patch())
     cassette = context.__enter__()
-    _open[id(cassette)] = Path(path)
+    _open[id(cassette)] = path
     if record:
-        _saving_each_answer(cassette, Path(path))
+        _saving_each_answer(cassette, path)
     return context, cassette
 
 
 def main_recordings() -> Path | None:
     """The recordings file open for the current mode (not a fault scenario), if any."""
-    mains = [path for path in _open.values() if "faults" not in path.parts]
-    return mains[0] if mains else None
+    return next((path for path in _open.values() if "faults" not in path.parts), None)
 
 
 def close_cassette(context: Any, cassette: Any) -> None:

@@ -1,10 +1,8 @@
 """Keep g4f's files, caches and keys out of the learner's way (and out of git).
 
-g4f writes model-list caches, usage logs and cookies under the home folder,
-its audio to ``./generated_media`` (here: the per-process cache folder, emptied at
-every start and at exit, so no clip is kept twice), and reads ``*_API_KEY`` variables that
-reroute requests. These settings point all of that at the project's
-gitignored ``.scratch/`` folder: the learner's own (see :mod:`.paths`).
+g4f writes model-list caches, usage logs and cookies under the home folder and its audio to ``./generated_media``,
+and reads ``*_API_KEY`` variables that reroute requests. All of it goes to the learner's gitignored ``.scratch/``
+(:mod:`.paths`), the audio to a per-process cache folder emptied at every start and at exit (no clip kept twice).
 """
 
 from __future__ import annotations
@@ -23,31 +21,26 @@ _hidden_keys: dict[str, str] = {}
 _registered: set[Path] = set()
 
 
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def _remove_stale_caches(scratch: Path) -> None:
+    """Remove the cache folders of processes that have ended."""
     if os.name == "nt":  # os.kill(pid, 0) would terminate the process there
         return
     for folder in scratch.glob("cache-*"):
         pid = folder.name.removeprefix("cache-")
-        if pid.isdigit() and not _pid_alive(int(pid)):
+        try:
+            if pid.isdigit():
+                os.kill(int(pid), 0)
+        except ProcessLookupError:
             shutil.rmtree(folder, ignore_errors=True)
+        except PermissionError:  # alive: another user's process
+            pass
 
 
 def isolate_g4f(scratch: Path | None = None) -> Path:
-    """Point g4f's config, cache and media folders into ``scratch``.
+    """Point g4f's config, cache and media folders into ``scratch``; returns where g4f saves generated audio.
 
-    The cache folder is new for each process, so a model list cached earlier
-    the same day never makes a run skip the requests its recordings expect.
-    Returns the folder g4f saves generated audio to before it is moved.
+    The cache folder is new for each process: a model list cached earlier the same day never makes a run skip the
+    requests its recordings expect.
     """
     scratch = scratch or scratch_dir()
     scratch.mkdir(parents=True, exist_ok=True)
@@ -93,26 +86,23 @@ MODEL_LIST_FLAGS = {"current_models_endpoint": None, "models_loaded": False, "_m
 def reset_g4f_caches(cache: Path | None = None) -> list[str]:
     """Forget every model list g4f fetched or cached in this process; returns the providers reset.
 
-    A fetch that failed (before ``start()``, or offline) leaves a provider's model
-    list without its audio models, and g4f never fetches it again in that process:
-    the recorded speech request then looks unrecorded. Clearing the "fetched" flags
-    makes the next request fetch the list again, through the mode now on; the
-    per-process cache folder (model lists saved to disk) is emptied too.
+    A fetch that failed (before ``start()``, or offline) leaves a provider's list without its audio models, and g4f
+    never fetches it again in that process: the recorded speech request then looks unrecorded. With the "fetched"
+    flags and the per-process cache folder (model lists saved to disk) cleared, the next request fetches the list
+    again, through the mode now on.
     """
-    if cache is not None and cache.is_dir():
+    if cache is not None:
         shutil.rmtree(cache, ignore_errors=True)
-    reset = []
+    reset = set()
     for name, module in list(sys.modules.items()):
         if not name.startswith(("g4f.Provider", "g4f.providers")) or module is None:
             continue
-        for value in list(vars(module).values()):
-            if not isinstance(value, type) or not hasattr(value, "get_models"):
-                continue
+        for provider in [v for v in vars(module).values() if isinstance(v, type) and hasattr(v, "get_models")]:
             for flag, fresh in MODEL_LIST_FLAGS.items():
-                if flag in vars(value) and vars(value)[flag] != fresh:
-                    setattr(value, flag, fresh)
-                    reset.append(value.__name__)
-    return sorted(set(reset))
+                if vars(provider).get(flag, fresh) != fresh:
+                    setattr(provider, flag, fresh)
+                    reset.add(provider.__name__)
+    return sorted(reset)
 
 
 def hide_api_keys() -> list[str]:

@@ -1,10 +1,8 @@
 """The one socket guard: refuse every connection that would leave this machine, with the error of the moment.
 
-Before ``helpers.start()`` a refused connection raises :class:`~helpers.errors.NotStartedError`; in replay,
-local and auto mode, :class:`~helpers.errors.NetworkBlockedError` naming the mode. If any library tried to
-reach the internet anyway (one that vcrpy does not intercept, say), the attempt becomes that error instead
-of a silent network call. :mod:`.transport` asks :func:`refusal` first, so aiohttp and requests raise the
-same error with its message intact.
+Before ``helpers.start()`` a refused connection raises :class:`~helpers.errors.NotStartedError`; in replay, local and
+auto mode, :class:`~helpers.errors.NetworkBlockedError` naming the mode, whatever library tried (one vcrpy does not
+intercept, say). :mod:`.transport` unwraps it, so aiohttp and requests raise it with its message intact.
 """
 
 from __future__ import annotations
@@ -33,8 +31,7 @@ def is_local(host: Any) -> bool:
     """True for loopback names and addresses (and Unix sockets)."""
     if not isinstance(host, (str, bytes)):
         return False
-    name = host.decode() if isinstance(host, bytes) else host
-    name = name.strip("[]").split("%")[0].lower()
+    name = (host.decode() if isinstance(host, bytes) else host).strip("[]").split("%")[0].lower()
     if name in _LOCAL_NAMES:
         return True
     try:
@@ -45,9 +42,7 @@ def is_local(host: Any) -> bool:
 
 def refusal(host: Any) -> Exception | None:
     """The error a connection to ``host`` meets now, or None if it may go."""
-    if _refuse is None or host is None or is_local(host):
-        return None
-    return _refuse(host)
+    return None if _refuse is None or host is None or is_local(host) else _refuse(host)
 
 
 def _guarded_getaddrinfo(host, *args, **kwargs):
@@ -56,19 +51,15 @@ def _guarded_getaddrinfo(host, *args, **kwargs):
     return _original_getaddrinfo(host, *args, **kwargs)
 
 
-def _check_address(sock: socket.socket, address: Any) -> None:
-    if sock.family in (socket.AF_INET, socket.AF_INET6) and (error := refusal(address[0])):
-        raise error
+def _guarded(connect: Callable) -> Callable:
+    """``socket.socket.connect`` or ``connect_ex``, refusing what :func:`refusal` refuses."""
 
+    def guarded(self: socket.socket, address: Any) -> Any:
+        if self.family in (socket.AF_INET, socket.AF_INET6) and (error := refusal(address[0])):
+            raise error
+        return connect(self, address)
 
-def _guarded_connect(self, address):
-    _check_address(self, address)
-    return _original_connect(self, address)
-
-
-def _guarded_connect_ex(self, address):
-    _check_address(self, address)
-    return _original_connect_ex(self, address)
+    return guarded
 
 
 def block_network(error: Callable[[Any], Exception] = NetworkBlockedError) -> None:
@@ -81,8 +72,8 @@ def block_network(error: Callable[[Any], Exception] = NetworkBlockedError) -> No
     global _refuse
     _refuse = error
     socket.getaddrinfo = _guarded_getaddrinfo
-    socket.socket.connect = _guarded_connect
-    socket.socket.connect_ex = _guarded_connect_ex
+    socket.socket.connect = _guarded(_original_connect)
+    socket.socket.connect_ex = _guarded(_original_connect_ex)
     aiohttp.connector.DefaultResolver = aiohttp.resolver.ThreadedResolver
 
 

@@ -1,10 +1,9 @@
 """What a request looks like once its secrets and random values are gone.
 
-vcrpy runs these hooks on every request, when recording and when matching:
-secret headers are replaced (``filter_headers``), then :func:`normalise_body`
-redacts keys in the query and the body and makes random values (upload ids,
-seeds, multipart boundaries) stable. So the
-same rules keep keys out of the files and make a replayed request match.
+vcrpy runs these hooks on every request, when recording and when matching: secret headers are replaced
+(``filter_headers``), then :func:`normalise_body` redacts keys in the query and the body and makes random values
+(upload ids, seeds, multipart boundaries) stable. So the same rules keep keys out of the files and make a replayed
+request match.
 """
 
 from __future__ import annotations
@@ -21,6 +20,7 @@ from email.policy import HTTP
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from aiohttp.multipart import parse_content_disposition
 from vcr.filters import replace_headers
 from vcr.request import Request
 
@@ -67,34 +67,28 @@ def scrub_text(text: str) -> str:
     return SECRET_PATTERN.sub(REDACTED, text)
 
 
-def _normalise_url(uri: str) -> str:
-    """Query keys redacted and random values made equal, names in any case.
+def _stable(name: str, value: Any) -> Any:
+    """``<redacted>`` for a secret's name, ``<random>`` for a random value's, else None (names in any case)."""
+    if value is None or name.lower() not in SECRET_PARAMS | RANDOM_PARAMS:
+        return None
+    return REDACTED if name.lower() in SECRET_PARAMS else RANDOM
 
-    (vcrpy's ``filter_query_parameters`` matches names exactly and re-encodes
-    ``<redacted>`` as ``%3Credacted%3E``; this keeps the files readable.)
+
+def _normalise_url(uri: str) -> str:
+    """Query keys redacted and random values made equal.
+
+    (vcrpy's ``filter_query_parameters`` matches names exactly and re-encodes ``<redacted>`` as ``%3Credacted%3E``;
+    this keeps the files readable.)
     """
     parts = urlsplit(uri)
-    query = []
-    for name, value in parse_qsl(parts.query, keep_blank_values=True):
-        if name.lower() in SECRET_PARAMS:
-            value = REDACTED
-        elif name.lower() in RANDOM_PARAMS:
-            value = RANDOM
-        query.append((name, scrub_text(value)))
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    query = [(name, _stable(name, value) or scrub_text(value)) for name, value in pairs]
     return urlunsplit(parts._replace(query=urlencode(query, safe="<>")))
 
 
 def _normalise_json(value: Any) -> Any:
     if isinstance(value, dict):
-        out = {}
-        for key, item in value.items():
-            if key.lower() in SECRET_PARAMS and item is not None:
-                out[key] = REDACTED
-            elif key.lower() in RANDOM_PARAMS and item is not None:
-                out[key] = RANDOM
-            else:
-                out[key] = _normalise_json(item)
-        return out
+        return {key: _stable(key, item) or _normalise_json(item) for key, item in value.items()}
     if isinstance(value, list):
         return [_normalise_json(item) for item in value]
     if isinstance(value, str):
@@ -109,16 +103,8 @@ def _summarise_base64(text: str) -> str:
     """Long base64 strings (audio inside JSON) are stored as size and sha256."""
     if not BASE64.match(text[:2048]) or not BASE64.match(text[-2048:]):
         return scrub_text(text)
-    payload = text.split(",", 1)[1] if text.startswith("data:") else text
-    data = base64.b64decode(payload)
+    data = base64.b64decode(text.split(",", 1)[1] if text.startswith("data:") else text)
     return f"<base64 of {len(data)} bytes, sha256 {hashlib.sha256(data).hexdigest()}>"
-
-
-def _file_line(name: str, filename: str | None, content_type: str | None, data: bytes) -> str:
-    digest = hashlib.sha256(data).hexdigest()
-    return (
-        f"{name}: file {filename!r}, {content_type or 'application/octet-stream'}, {len(data)} bytes, sha256 {digest}"
-    )
 
 
 def _read_value(value: Any) -> bytes | str:
@@ -131,35 +117,13 @@ def _read_value(value: Any) -> bytes | str:
     return value
 
 
-def _form_fields(form: Any) -> list[tuple[str, str | None, str | None, bytes | str]]:
-    """(name, filename, content type, value) of each field, before or after aiohttp encoded the form."""
-    if form._fields:
-        return [
-            (options.get("name", ""), options.get("filename"), headers.get("Content-Type"), _read_value(value))
-            for options, headers, value in form._fields
-        ]
-    fields = []  # aiohttp empties _fields once it has built the multipart body
-    for payload, _encoding, _te in getattr(getattr(form, "_writer", None), "_parts", []):
-        disposition = payload.headers.get("Content-Disposition", "")
-        name = re.search(r'\bname="([^"]*)"', disposition)
-        filename = re.search(r'\bfilename="([^"]*)"', disposition)
-        fields.append(
-            (
-                name.group(1) if name else "",
-                filename.group(1) if filename else None,
-                payload.headers.get("Content-Type"),
-                _read_value(payload._value),
-            )
-        )
-    return fields
-
-
 def _summary(fields: list[tuple[str, str | None, str | None, bytes | str]]) -> str:
     lines = ["multipart/form-data, summarised by helpers.recordings (files as size and sha256)"]
     for name, filename, content_type, value in fields:
         if filename is not None:
             data = value.encode() if isinstance(value, str) else value
-            lines.append(_file_line(name, filename, content_type, data))
+            kind, digest = content_type or "application/octet-stream", hashlib.sha256(data).hexdigest()
+            lines.append(f"{name}: file {filename!r}, {kind}, {len(data)} bytes, sha256 {digest}")
         else:
             text = value.decode(errors="replace") if isinstance(value, bytes) else str(value)
             lines.append(f"{name}: {scrub_text(text)}")
@@ -167,12 +131,21 @@ def _summary(fields: list[tuple[str, str | None, str | None, bytes | str]]) -> s
 
 
 def summarise_form(form: Any) -> str:
-    """Describe an aiohttp ``FormData`` as stable text.
+    """Describe an aiohttp ``FormData`` as stable text, before or after aiohttp encoded it.
 
-    Files are stored as name, size and sha256, not as their bytes: that keeps
-    recordings small, saveable and matching however the boundary was chosen.
+    Files are stored as name, size and sha256, not as their bytes: that keeps recordings small, saveable and matching
+    however the boundary was chosen.
     """
-    return _summary(_form_fields(form))
+    fields = form._fields or [  # aiohttp empties _fields once it has built the multipart body
+        (parse_content_disposition(part.headers.get("Content-Disposition"))[1], part.headers, part._value)
+        for part, *_ in getattr(getattr(form, "_writer", None), "_parts", [])
+    ]
+    return _summary(
+        [
+            (params.get("name", ""), params.get("filename"), headers.get("Content-Type"), _read_value(value))
+            for params, headers, value in fields
+        ]
+    )
 
 
 def summarise_multipart(body: bytes, content_type: str) -> str:
@@ -191,13 +164,6 @@ def summarise_multipart(body: bytes, content_type: str) -> str:
     )
 
 
-def _header(request: Request, name: str) -> str:
-    for key, value in request.headers.items():
-        if key.lower() == name:
-            return value if isinstance(value, str) else ", ".join(value)
-    return ""
-
-
 def _keyless_route(uri: str) -> str:
     address, _, query = uri.partition("?")
     address = KEYED_ROUTES.get(address, address)
@@ -209,12 +175,9 @@ def normalise_body(request: Request) -> Request:
     request = copy.copy(request)
     request.uri = _keyless_route(_normalise_url(request.uri))
     request.headers = {key: scrub_text(str(value)) for key, value in request.headers.items()}
-    content_type = _header(request, "content-type")
+    content_type = request.headers.get("content-type", "")
     if "boundary=" in content_type:
-        request.headers = {
-            key: (re.sub(r"boundary=\S+", f"boundary={RANDOM}", value) if key.lower() == "content-type" else value)
-            for key, value in request.headers.items()
-        }
+        request.headers["content-type"] = re.sub(r"boundary=\S+", f"boundary={RANDOM}", content_type)
     body = request.body
     if hasattr(body, "_fields"):
         request.body = summarise_form(body)
@@ -243,10 +206,8 @@ def scrub_response(response: dict) -> dict:
     response["headers"] = {
         key: value for key, value in response.get("headers", {}).items() if key.lower() not in SECRET_HEADERS
     }
-    # vcrpy also runs this on the answers it loads: keep the label a stand-in already has
-    response["headers"].setdefault(
-        PROVENANCE_HEADER, [f"recorded live by helpers record mode on {date.today().isoformat()}"]
-    )
+    live = f"recorded live by helpers record mode on {date.today().isoformat()}"
+    response["headers"].setdefault(PROVENANCE_HEADER, [live])  # vcrpy runs this on loaded answers too: they keep theirs
     body = response.get("body", {}).get("string")
     if isinstance(body, bytes):
         with contextlib.suppress(UnicodeDecodeError):  # audio and other binary bodies stay as they are

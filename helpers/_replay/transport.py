@@ -1,14 +1,9 @@
 """The one watch over g4f's HTTP requests (aiohttp and requests), in every mode and before ``start()``.
 
-- A request the network guard (:mod:`.netguard`) refused raises the guard's own error, message intact,
-  not the connection error aiohttp or requests wrapped it in.
-- A request no recording answers (vcrpy's CannotOverwriteExistingCassetteException) becomes
-  :class:`helpers.errors.UnrecordedRequestError`, whose message says what was asked, what is recorded
-  there, and what to do.
-- Every answer's status and ``Retry-After`` go to :func:`helpers.retries.note` (g4f's exceptions keep only
-  a message).
-- It plays the network faults that no HTTP recording can hold: a played answer carrying the header
-  ``x-tutorial-fault`` becomes a connection reset, a read timeout, or a delay, where a real one would happen.
+It turns a request the network guard (:mod:`.netguard`) refused back into the guard's own error, and one no
+recording answers into :class:`helpers.errors.UnrecordedRequestError`; hands every answer's status and
+``Retry-After`` to :func:`helpers.retries.note` (g4f's exceptions keep only a message); and plays the network
+faults no HTTP recording can hold (an answer carrying ``x-tutorial-fault``: a reset, a read timeout, a delay).
 """
 
 from __future__ import annotations
@@ -19,6 +14,7 @@ import functools
 from typing import Any
 
 import aiohttp
+from requests.adapters import HTTPAdapter
 from vcr.errors import CannotOverwriteExistingCassetteException
 
 from ..errors import NetworkBlockedError, NotStartedError
@@ -39,8 +35,11 @@ async def _play_fault(fault: str, url: str) -> None:
     raise ValueError(f"Unknown simulated fault {fault!r} in a recording")
 
 
-def _refusal_inside(error: BaseException) -> BaseException | None:
-    """The network guard's own error, if aiohttp or requests wrapped one into ``error``."""
+def _learners_error(error: BaseException) -> BaseException | None:
+    """What to raise instead of ``error``: replay's refusal of an unrecorded request, or the network guard's own
+    error that aiohttp or requests wrapped into ``error``; None to let ``error`` through."""
+    if isinstance(error, CannotOverwriteExistingCassetteException):
+        return unrecorded(error.cassette, error.failed_request)
     seen: set[int] = set()
     while error is not None and id(error) not in seen:
         if isinstance(error, (NotStartedError, NetworkBlockedError)):
@@ -55,11 +54,9 @@ def _watch_aiohttp(request: Any) -> Any:
     async def watched(self: aiohttp.ClientSession, method: str, url: Any, **kwargs: Any) -> Any:
         try:
             response = await request(self, method, url, **kwargs)
-        except CannotOverwriteExistingCassetteException as error:
-            raise unrecorded(error.cassette, error.failed_request) from None
-        except aiohttp.ClientError as error:
-            if refused := _refusal_inside(error):
-                raise refused from None
+        except (CannotOverwriteExistingCassetteException, aiohttp.ClientError) as error:
+            if instead := _learners_error(error):
+                raise instead from None
             raise
         if fault := response.headers.get(FAULT_HEADER):
             await _play_fault(fault, str(url))
@@ -75,11 +72,9 @@ def _watch_requests(send: Any) -> Any:
     def watched(self: Any, request: Any, *args: Any, **kwargs: Any) -> Any:
         try:
             response = send(self, request, *args, **kwargs)
-        except CannotOverwriteExistingCassetteException as error:
-            raise unrecorded(error.cassette, error.failed_request) from None
-        except OSError as error:  # requests' ConnectionError
-            if refused := _refusal_inside(error):
-                raise refused from None
+        except (CannotOverwriteExistingCassetteException, OSError) as error:  # OSError: requests' ConnectionError
+            if instead := _learners_error(error):
+                raise instead from None
             raise
         note(response.status_code, str(request.url), response.headers.get("Retry-After"))
         return response
@@ -90,8 +85,6 @@ def _watch_requests(send: Any) -> Any:
 
 def watch() -> tuple[Any, Any]:
     """Wrap whatever aiohttp's and requests' send functions are now; returns what :func:`unwatch` restores."""
-    from requests.adapters import HTTPAdapter
-
     previous = aiohttp.ClientSession._request, HTTPAdapter.send
     aiohttp.ClientSession._request = _watch_aiohttp(previous[0])
     HTTPAdapter.send = _watch_requests(previous[1])
@@ -100,8 +93,6 @@ def watch() -> tuple[Any, Any]:
 
 def unwatch(previous: tuple[Any, Any]) -> None:
     """Undo :func:`watch` (each only if nothing wrapped it since)."""
-    from requests.adapters import HTTPAdapter
-
     if getattr(aiohttp.ClientSession._request, "__wrapped_by_helpers__", False):
         aiohttp.ClientSession._request = previous[0]
     if getattr(HTTPAdapter.send, "__wrapped_by_helpers__", False):

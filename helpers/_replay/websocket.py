@@ -20,7 +20,7 @@ from .cassettes import WEBSOCKET_FRAMES, storable, unrecorded
 
 scrub.RANDOM_PARAMS.update({"sec-ms-gec", "connectionid"})  # edge-tts: a clock-derived token, a random id
 _STAMPS = re.compile(r"^(X-Timestamp|X-RequestId):[^\r\n]*", re.MULTILINE)
-_attached: list[tuple[Any, bool, Any]] = []  # (cassette, record, previous _ws_connect)
+_attached: list[Any] = []  # the _ws_connect each attach() replaced
 
 
 def session_request(url: Any, sent: list[str]) -> Request:
@@ -107,22 +107,18 @@ class _Session:
         await self.close()
 
 
-def _wrap(previous: Any, cassette: Any, record: bool) -> Any:
-    async def ws_connect(self: aiohttp.ClientSession, url: Any, *args: Any, **kwargs: Any) -> _Session:
-        real = await previous(self, url, *args, **kwargs) if record else None
-        return _Session(url, cassette, real)
-
-    return ws_connect
-
-
 def attach(cassette: Any, *, record: bool) -> None:
     """Record or replay WebSocket sessions in ``cassette`` until :func:`detach` (nested cassettes stack)."""
     previous = aiohttp.ClientSession._ws_connect
-    _attached.append((cassette, record, previous))
-    aiohttp.ClientSession._ws_connect = _wrap(previous, cassette, record)
+
+    async def ws_connect(self: aiohttp.ClientSession, url: Any, *args: Any, **kwargs: Any) -> _Session:
+        return _Session(url, cassette, await previous(self, url, *args, **kwargs) if record else None)
+
+    _attached.append(previous)
+    aiohttp.ClientSession._ws_connect = ws_connect
 
 
 def detach() -> None:
     """Undo the last :func:`attach` (nothing if none)."""
     if _attached:
-        aiohttp.ClientSession._ws_connect = _attached.pop()[2]
+        aiohttp.ClientSession._ws_connect = _attached.pop()
