@@ -97,8 +97,7 @@ class VoiceStudio(widgets.VBox):
             return "<small>Live: any sentence, voice and format goes to the real service.</small>"
         variants = [r for r in recorded if (r["voice"], r["format"]) != ("alloy", "mp3")]
         others = ", ".join(sorted({f"{r['voice']}/{r['format']}" for r in variants}))
-        sentence = variants[0]["text"] if variants else ""
-        extra = f" “{html.escape(sentence)}” is also recorded as {others}." if variants else ""
+        extra = f" “{html.escape(variants[0]['text'])}” is also recorded as {others}." if variants else ""
         return (
             "<small>Replay mode answers only what was recorded: the sentences in the Text list, in alloy/mp3."
             f"{extra} Anything else explains itself; <code>helpers.start('live')</code> or "
