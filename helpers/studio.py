@@ -41,6 +41,7 @@ class VoiceStudio(widgets.VBox):
         self.folder, self.sample = Path(folder), Path(sample)
         self.last_clip: Path | None = None
         self.task: asyncio.Task | None = None
+        self.status_text = ""  # the status line as plain text (for code and tests)
         recorded = recorded_speech() if current_mode() in (Mode.REPLAY, Mode.AUTO) else []
         sentences = sorted({r["text"] for r in recorded}) or ["Say good day to the world"]
 
@@ -104,12 +105,8 @@ class VoiceStudio(widgets.VBox):
             "<code>helpers.start('auto')</code> (with the offline extra) lift the limit.</small>"
         )
 
-    @property
-    def status_text(self) -> str:
-        """The status line as plain text (for code and tests)."""
-        return html.unescape(re.sub(r"<[^>]+>", "", self.status.value))
-
     def _say(self, message: str, error: bool = False) -> None:
+        self.status_text = message
         colour = "#b00020" if error else "#1b5e20"
         self.status.value = f'<pre style="white-space:pre-wrap;color:{colour}">{html.escape(message)}</pre>'
 
