@@ -17,9 +17,7 @@ def resample(audio: np.ndarray, rate: int, new_rate: int) -> np.ndarray:
     if rate == new_rate or audio.size == 0:
         return audio.astype(np.float32, copy=False)
     length = int(round(audio.size * new_rate / rate))
-    spectrum = np.fft.rfft(audio.astype(np.float64))
-    bins = length // 2 + 1
-    spectrum = spectrum[:bins] if bins <= spectrum.size else np.pad(spectrum, (0, bins - spectrum.size))
+    spectrum = np.fft.rfft(audio.astype(np.float64))  # irfft crops it, or pads it with zeros, to the new length
     return (np.fft.irfft(spectrum, length) * (length / audio.size)).astype(np.float32)
 
 
