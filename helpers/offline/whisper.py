@@ -57,8 +57,7 @@ class WhisperTranscription(AsyncGeneratorProvider, ProviderModelMixin):
         audio = sound.decode(data, 16000)
         if audio.size == 0:
             return ""
-        model = cls.model(directory)
-        segments, _info = model.transcribe(
+        segments, _info = cls.model(directory).transcribe(
             audio, beam_size=cls.beam_size, vad_filter=cls.vad_filter, language="en", temperature=0.0
         )
         return " ".join(segment.text.strip() for segment in segments).strip()
