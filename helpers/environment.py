@@ -23,9 +23,8 @@ def environment_report(packages: list[str] = CHECKED) -> str:
     """One line per tool: installed version, and ``ok`` or what to install."""
     pins = pinned_versions()
     python = ".".join(map(str, sys.version_info[:3]))
-    lines = [
-        f"{'Python':<14}{'3.11+':<10}" + ("ok" if sys.version_info >= (3, 11) else "too old") + f" (running {python})"
-    ]
+    verdict = "ok" if sys.version_info >= (3, 11) else "too old"
+    lines = [f"{'Python':<14}{'3.11+':<10}{verdict} (running {python})"]
     for package in packages:
         try:
             installed = version(package)

@@ -7,6 +7,7 @@ Errors that are not g4f's (or a provider call's) are shown as IPython always sho
 from __future__ import annotations
 
 import html
+import sys
 import traceback
 from typing import Any
 
@@ -15,6 +16,7 @@ from .retries import diagnose
 KEYLESS = "a keyless provider (g4f.Provider.EdgeTTS, gTTS or OpenAIFM for speech; MarkItDown to transcribe)"
 REPLAY = "replay mode (helpers.start('replay')) to keep going with recorded answers"
 KEY = "your own key: POLLINATIONS_API_KEY=sk_… (https://enter.pollinations.ai), then helpers.start('live')"
+PROVIDER_MODULES = ("g4f", "aiohttp", "gtts", "edge_tts", "markitdown", "speech_recognition")
 KNOWN = {  # g4f 8.8.6 bugs: what the message contains -> (why, what to do)
     "AuthManager": ("a bug in g4f 8.8.6 (PollinationsAudio)", "pass api_key=… (yours, or its public_key)"),
     "asyncio.run() cannot": ("a g4f 8.8.6 bug: asyncio.run in a running loop", "await asyncio.to_thread(…)"),
@@ -23,12 +25,10 @@ KNOWN = {  # g4f 8.8.6 bugs: what the message contains -> (why, what to do)
 
 def advice(error: BaseException) -> tuple[str, str] | None:
     """(why, what to do) for a g4f or provider error, or None for any other error."""
-    module = type(error).__module__ or ""
-    text = str(error)
     for marker, known in KNOWN.items():
-        if marker in text:
+        if marker in str(error):
             return known
-    if not module.startswith(("g4f", "aiohttp", "gtts", "edge_tts", "markitdown", "speech_recognition")):
+    if not (type(error).__module__ or "").startswith(PROVIDER_MODULES):
         return None
     found = diagnose(error)
     why = {
@@ -41,9 +41,8 @@ def advice(error: BaseException) -> tuple[str, str] | None:
         "connection": "the service could not be reached",
         "malformed": "the service answered in a shape g4f does not read (it may have changed)",
     }.get(found.kind, "the provider call failed")
-    if found.kind in ("quota", "auth"):
-        return why, f"use {KEY}; or {KEYLESS}; or {REPLAY}"
-    return why, f"try again in a minute; or {KEYLESS}; or {REPLAY}"
+    first = f"use {KEY}" if found.kind in ("quota", "auth") else "try again in a minute"
+    return why, f"{first}; or {KEYLESS}; or {REPLAY}"
 
 
 def _show(shell: Any, kind: type, error: BaseException, tb: Any, tb_offset: Any = None) -> None:
@@ -67,8 +66,6 @@ def _show(shell: Any, kind: type, error: BaseException, tb: Any, tb_offset: Any 
 
 def _shell() -> Any:
     """The IPython shell running this code, or None (a script, a test process)."""
-    import sys
-
     ipython = sys.modules.get("IPython")
     return ipython.get_ipython() if ipython else None
 

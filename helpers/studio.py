@@ -41,6 +41,7 @@ class VoiceStudio(widgets.VBox):
         self.folder, self.sample = Path(folder), Path(sample)
         self.last_clip: Path | None = None
         self.task: asyncio.Task | None = None
+        self.status_text = ""  # the status line as plain text (for code and tests)
         recorded = recorded_speech() if current_mode() in (Mode.REPLAY, Mode.AUTO) else []
         sentences = sorted({r["text"] for r in recorded}) or ["Say good day to the world"]
 
@@ -97,20 +98,15 @@ class VoiceStudio(widgets.VBox):
             return "<small>Live: any sentence, voice and format goes to the real service.</small>"
         variants = [r for r in recorded if (r["voice"], r["format"]) != ("alloy", "mp3")]
         others = ", ".join(sorted({f"{r['voice']}/{r['format']}" for r in variants}))
-        sentence = variants[0]["text"] if variants else ""
-        extra = f" “{html.escape(sentence)}” is also recorded as {others}." if variants else ""
+        extra = f" “{html.escape(variants[0]['text'])}” is also recorded as {others}." if variants else ""
         return (
             "<small>Replay mode answers only what was recorded: the sentences in the Text list, in alloy/mp3."
             f"{extra} Anything else explains itself; <code>helpers.start('live')</code> or "
             "<code>helpers.start('auto')</code> (with the offline extra) lift the limit.</small>"
         )
 
-    @property
-    def status_text(self) -> str:
-        """The status line as plain text (for code and tests)."""
-        return html.unescape(re.sub(r"<[^>]+>", "", self.status.value))
-
     def _say(self, message: str, error: bool = False) -> None:
+        self.status_text = message
         colour = "#b00020" if error else "#1b5e20"
         self.status.value = f'<pre style="white-space:pre-wrap;color:{colour}">{html.escape(message)}</pre>'
 

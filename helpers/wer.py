@@ -10,20 +10,15 @@ _ONES = [
     *["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"],
     *["ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"],
 ]
-_TENS = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
-
-
-def _spell(number: int) -> str:
-    if number < 20:
-        return _ONES[number]
-    return _TENS[number // 10] + ("" if number % 10 == 0 else " " + _ONES[number % 10])
+_TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+_SPELLED = _ONES + [tens if one == "zero" else f"{tens} {one}" for tens in _TENS for one in _ONES[:10]]  # 0 to 99
 
 
 class SpellNumbers(jiwer.AbstractTransform):
     """jiwer transform: numbers up to 99 spelled out ("10" -> "ten"), so "10 meters" matches "ten meters"."""
 
     def process_string(self, s: str) -> str:
-        return re.sub(r"\b\d{1,2}\b", lambda m: _spell(int(m.group())), s)
+        return re.sub(r"\b\d{1,2}\b", lambda m: _SPELLED[int(m[0])], s)
 
 
 NORMALISE = jiwer.Compose(

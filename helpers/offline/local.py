@@ -23,8 +23,6 @@ class LocalAudio(AsyncGeneratorProvider, ProviderModelMixin):
 
     label = "Local audio (Piper + faster-whisper, offline)"
     working = True
-    needs_auth = False
-    supports_stream = False
     default_model = "openai-audio"
     models = ["openai-audio", *PiperSpeech.models, *WhisperTranscription.models]
     public_key = None  # the documented PollinationsAudio call passes api_key=...public_key
@@ -33,8 +31,7 @@ class LocalAudio(AsyncGeneratorProvider, ProviderModelMixin):
     async def create_async_generator(
         cls, model: str, messages: Messages, media: MediaListType = None, **kwargs: Any
     ) -> AsyncResult:
-        items = list(merge_media(media, messages or [])) if media else []
-        hears_audio = any(is_data_an_audio(d if isinstance(d, str) else None, name) for d, name in items)
+        hears_audio = media and any(is_data_an_audio(data, name) for data, name in merge_media(media, messages or []))
         engine = WhisperTranscription if hears_audio else PiperSpeech
         async for chunk in engine.create_async_generator(model, messages, media=media, **kwargs):
             yield chunk

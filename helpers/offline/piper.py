@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-import threading
 import uuid
 from pathlib import Path
 from typing import Any
@@ -20,7 +19,6 @@ from ..constants import VOICES
 from . import models, sound
 
 SAY = re.compile(r"^\s*(?:please\s+)?(?:say|speak|read(?:\s+aloud)?|repeat)\s*[:,]?\s+(?P<text>.+?)\s*$", re.I | re.S)
-OPENAI_VOICES = VOICES  # every name the speech call accepts; Piper's one voice speaks them all
 
 
 def text_to_speak(prompt: str) -> str:
@@ -38,13 +36,9 @@ class PiperSpeech(AsyncGeneratorProvider, ProviderModelMixin):
 
     label = "Piper (offline)"
     working = True
-    needs_auth = False
-    supports_stream = False
     default_model = "piper-en_US-joe-medium"
     models = [default_model, "openai-audio", "tts-1", "gpt-4o-mini-tts"]
     audio_models = {name: {"voice": "joe"} for name in models}
-    _voices: dict[tuple, Any] = {}
-    _lock = threading.Lock()
 
     @classmethod
     def voice(cls, model: str | None = None) -> Any:
@@ -52,10 +46,7 @@ class PiperSpeech(AsyncGeneratorProvider, ProviderModelMixin):
         from piper import PiperVoice
 
         onnx, config = models.piper_voice(model)
-        with cls._lock:
-            if (onnx, config) not in cls._voices:
-                cls._voices[(onnx, config)] = PiperVoice.load(onnx, config_path=config)
-            return cls._voices[(onnx, config)]
+        return models.load_once((onnx, config), lambda: PiperVoice.load(onnx, config_path=config))
 
     @classmethod
     def synthesise(cls, text: str, fmt: str = "mp3", speed: float = 1.0, model: str | None = None) -> bytes:
@@ -82,10 +73,8 @@ class PiperSpeech(AsyncGeneratorProvider, ProviderModelMixin):
         if fmt not in sound.FORMATS:
             raise ValueError(f"Unsupported format {fmt!r}; PiperSpeech writes {', '.join(sound.FORMATS)}.")
         voice = str(audio.get("voice") or "alloy").lower()
-        if voice not in OPENAI_VOICES:
-            raise ValueError(
-                f"Unknown voice {voice!r}. Voices: {', '.join(OPENAI_VOICES)} (all spoken by Piper's joe)."
-            )
+        if voice not in VOICES:  # every name the speech call accepts: Piper's one voice speaks them all
+            raise ValueError(f"Unknown voice {voice!r}. Voices: {', '.join(VOICES)} (all spoken by Piper's joe).")
         data = await asyncio.to_thread(cls.synthesise, text, fmt, audio.get("speed", 1.0), voice_model)
         # g4f's message.save() moves "<media dir>/<file>" for an AudioResponse("/media/<file>"): write it there.
         name = get_filename(["piper", voice], text, f".{fmt}", uuid.uuid4().hex)  # unique, even for one text twice

@@ -17,9 +17,7 @@ def resample(audio: np.ndarray, rate: int, new_rate: int) -> np.ndarray:
     if rate == new_rate or audio.size == 0:
         return audio.astype(np.float32, copy=False)
     length = int(round(audio.size * new_rate / rate))
-    spectrum = np.fft.rfft(audio.astype(np.float64))
-    bins = length // 2 + 1
-    spectrum = spectrum[:bins] if bins <= spectrum.size else np.pad(spectrum, (0, bins - spectrum.size))
+    spectrum = np.fft.rfft(audio.astype(np.float64))  # irfft crops it, or pads it with zeros, to the new length
     return (np.fft.irfft(spectrum, length) * (length / audio.size)).astype(np.float32)
 
 
@@ -50,21 +48,19 @@ def decode(data: bytes, rate: int = 16000) -> np.ndarray:
     return resample(mono, original, rate)
 
 
-FORMATS = {  # name -> (soundfile format, subtype, MIME type, sample rate it needs or None)
-    "mp3": ("MP3", "MPEG_LAYER_III", "audio/mpeg", None),
-    "wav": ("WAV", "PCM_16", "audio/wav", None),
-    "flac": ("FLAC", "PCM_16", "audio/flac", None),
-    "opus": ("OGG", "OPUS", "audio/ogg", 24000),  # Opus takes 8/12/16/24/48 kHz only
+FORMATS = {  # name -> (soundfile format, subtype, sample rate it needs or None)
+    "mp3": ("MP3", "MPEG_LAYER_III", None),
+    "wav": ("WAV", "PCM_16", None),
+    "flac": ("FLAC", "PCM_16", None),
+    "opus": ("OGG", "OPUS", 24000),  # Opus takes 8/12/16/24/48 kHz only
 }
 
 
 def encode(audio: np.ndarray, rate: int, fmt: str) -> bytes:
     """Mono float32 -> a file in format ``fmt``."""
-    kind, subtype, _mime, needed = FORMATS[fmt]
+    kind, subtype, needed = FORMATS[fmt]
     if needed and needed != rate:
         audio, rate = resample(audio, rate, needed), needed
     buffer = io.BytesIO()
-    if audio.size and (audio.max() > 1.0 or audio.min() < -1.0):  # Piper's samples are already in range
-        audio = np.clip(audio, -1.0, 1.0)
-    sf.write(buffer, audio, rate, format=kind, subtype=subtype)
+    sf.write(buffer, np.clip(audio, -1.0, 1.0), rate, format=kind, subtype=subtype)
     return buffer.getvalue()

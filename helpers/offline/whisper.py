@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-import threading
+from functools import partial
 from typing import Any
 
 from g4f.image import is_data_an_audio
@@ -18,14 +18,11 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")  # faster-whisper imports huggingfa
 
 
 def first_audio(media: MediaListType, messages: Messages) -> Any:
-    """The first media item g4f recognises as audio (by name or content)."""
+    """The first media item g4f recognises as audio (by name or data: URI), else the first item."""
     items = list(merge_media(media, messages or []))
     if not items:
         raise ValueError("No audio given: pass media=[[file, 'audio.wav']] (a file, bytes or a path).")
-    for data, filename in items:
-        if is_data_an_audio(data if isinstance(data, str) else None, filename):
-            return data
-    return items[0][0]
+    return next((data for data, name in items if is_data_an_audio(data, name)), items[0][0])
 
 
 class WhisperTranscription(AsyncGeneratorProvider, ProviderModelMixin):
@@ -33,8 +30,6 @@ class WhisperTranscription(AsyncGeneratorProvider, ProviderModelMixin):
 
     label = "faster-whisper (offline)"
     working = True
-    needs_auth = False
-    supports_stream = False
     default_model = "faster-whisper-tiny.en"
     models = [default_model, "openai-audio", "whisper-1"]
     # Chosen by measurement (bench/run.py prints the beam x VAD table): beam 2 hears what beam 5 hears on the
@@ -42,22 +37,19 @@ class WhisperTranscription(AsyncGeneratorProvider, ProviderModelMixin):
     # ("Rises often served", "Warning speech tools are fun"). VAD costs time and gains nothing on short clips.
     beam_size = 2
     vad_filter = False
-    _models: dict[str, Any] = {}
-    _lock = threading.Lock()
 
     @classmethod
     def model(cls, directory: str | None = None) -> Any:
         """Load (once) and return the whisper model. Blocking."""
         from faster_whisper import WhisperModel
 
-        path = models.whisper_model(directory)
+        path = str(models.whisper_model(directory))
         threads = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-        with cls._lock:
-            if str(path) not in cls._models:  # CTranslate2's default of 4 threads oversubscribes small machines
-                cls._models[str(path)] = WhisperModel(
-                    str(path), device="cpu", compute_type="int8", cpu_threads=threads, local_files_only=True
-                )
-            return cls._models[str(path)]
+        # cpu_threads: CTranslate2's default of 4 threads oversubscribes small machines
+        load = partial(
+            WhisperModel, path, device="cpu", compute_type="int8", cpu_threads=threads, local_files_only=True
+        )
+        return models.load_once(path, load)
 
     @classmethod
     def transcribe(cls, data: bytes, directory: str | None = None) -> str:
@@ -65,8 +57,7 @@ class WhisperTranscription(AsyncGeneratorProvider, ProviderModelMixin):
         audio = sound.decode(data, 16000)
         if audio.size == 0:
             return ""
-        model = cls.model(directory)
-        segments, _info = model.transcribe(
+        segments, _info = cls.model(directory).transcribe(
             audio, beam_size=cls.beam_size, vad_filter=cls.vad_filter, language="en", temperature=0.0
         )
         return " ".join(segment.text.strip() for segment in segments).strip()
