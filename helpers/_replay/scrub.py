@@ -42,6 +42,7 @@ SECRET_HEADERS = {
 }
 SECRET_PARAMS = {"key", "api_key", "apikey", "token", "access_token", "auth", "password", "secret"}
 RANDOM_PARAMS = {"upload_id", "session_hash", "seed", "__sign", "_", "t", "timestamp", "nonce"}
+RANDOM_PARAMS |= {"sec-ms-gec", "connectionid"}  # EdgeTTS's WebSocket address: a clock-derived token, a random id
 SECRET_PATTERN = re.compile(
     r"(?:Bearer\s+[\w.~+/=-]{8,}"
     r"|\b(?:sk|hf|pk|gsk|sk-proj)[_-][A-Za-z0-9_-]{8,}"

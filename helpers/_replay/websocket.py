@@ -18,7 +18,6 @@ from vcr.request import Request
 from . import scrub
 from .cassettes import WEBSOCKET_FRAMES, storable, unrecorded
 
-scrub.RANDOM_PARAMS.update({"sec-ms-gec", "connectionid"})  # edge-tts: a clock-derived token, a random id
 _STAMPS = re.compile(r"^(X-Timestamp|X-RequestId):[^\r\n]*", re.MULTILINE)
 _attached: list[Any] = []  # the _ws_connect each attach() replaced
 
