@@ -38,7 +38,7 @@ $(STAMP): requirements.txt pyproject.toml
 	$(call upgrade_pip,$(BIN))
 	$(call install,$(BIN)) $(NO_COMPILE) -r requirements.txt
 	$(call install,$(BIN)) --no-deps -e .
-	$(BIN)/python -c "from helpers._replay.before_start import install_kernel_config as i; i()"
+	$(BIN)/python tools/kernel_guard.py
 	touch $(STAMP)
 
 ## Test and lint tools on top of the learner set (requirements-dev.txt): make test, make bench, CI.

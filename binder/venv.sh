@@ -15,7 +15,7 @@ else pip=("$venv/bin/python" -m pip install --quiet); fi
 "${pip[@]}" -r binder/requirements.txt "$(grep '^jupyterlab==' requirements.txt)"
 # what binder/postBuild does, but for the documented kernel: the .venv-documented of make documented, if there
 "${pip[@]}" --no-deps -e .
-"$venv/bin/python" -c "from helpers._replay.before_start import install_kernel_config as i; i()"
+"$venv/bin/python" tools/kernel_guard.py
 if [ -x .venv-documented/bin/python ]; then
   .venv-documented/bin/python -m ipykernel install --prefix "$venv" --name g4f-0.5.2.2 \
     --display-name "Python (g4f 0.5.2.2, as documented)" >/dev/null 2>&1

@@ -12,7 +12,6 @@ import subprocess
 import sys
 
 import pytest
-from bootstrap import KERNEL_GUARD
 from support import ROOT, copy_checkout
 
 BOOTSTRAP = "tools/bootstrap.py"
@@ -56,7 +55,7 @@ def test_lab_makes_the_venv_like_make_and_opens_the_first_notebook_in_replay(fre
         ".venv/bin/python -m pip install --quiet --upgrade pip",
         ".venv/bin/python -m pip install --quiet -r requirements.txt --no-compile",
         ".venv/bin/python -m pip install --quiet --no-deps -e .",
-        f".venv/bin/python -c {shlex.quote(KERNEL_GUARD)}",
+        ".venv/bin/python tools/kernel_guard.py",
         f"G4F_TUTORIAL_MODE=replay .venv/bin/python -m jupyter lab {as_root}notebooks/00_start_here.ipynb",
     ]
 

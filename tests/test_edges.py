@@ -6,10 +6,11 @@ import os
 import shutil
 import subprocess
 
+import kernel_guard
 import nbformat
 import pytest
 from nbclient import NotebookClient
-from support import ROOT, SAMPLE, python, run
+from support import ROOT, SAMPLE, python, run, runnable
 
 import helpers
 from helpers import audio, calls, errors, faults, offline, retries, speech
@@ -80,13 +81,13 @@ def test_reset_clears_the_fetched_flags():
     assert provider.current_models_endpoint is None
 
 
-def test_start_installs_the_kernel_guard_and_leaves_a_foreign_config_alone(tmp_path):
-    path = before_start.install_kernel_config(tmp_path)
-    assert path == before_start.kernel_config_path(tmp_path) and path.read_text().startswith(before_start.MARKER)
+def test_setup_installs_the_kernel_guard_and_leaves_a_foreign_config_alone(tmp_path):
+    path = kernel_guard.install(tmp_path)
+    assert path == kernel_guard.kernel_config_path(tmp_path) and path.read_text().startswith(kernel_guard.MARKER)
     mine = tmp_path / "other"
     (mine / "etc" / "ipython").mkdir(parents=True)
     (mine / "etc" / "ipython" / "ipython_kernel_config.py").write_text("c.Foo = 1\n")
-    assert before_start.install_kernel_config(mine) is None
+    assert kernel_guard.install(mine) is None
     assert (mine / "etc" / "ipython" / "ipython_kernel_config.py").read_text() == "c.Foo = 1\n"
 
 
@@ -96,7 +97,7 @@ def test_a_g4f_cell_before_import_helpers_in_a_fresh_kernel(tmp_path, monkeypatc
     The independent socket guard (tests/netguard_site, as every test run carries it) runs in the kernel too,
     and logs any attempt to leave the machine.
     """
-    assert before_start.install_kernel_config() is not None  # what start() does in this environment
+    assert kernel_guard.install() is not None  # what make setup did in this environment
     log = tmp_path / "attempts.log"
     log.touch()
     cells = [
@@ -458,7 +459,7 @@ def test_the_exercise_notebooks_leave_nothing_untracked(tmp_path):
     before = status()
     folder = ROOT / "notebooks" / "exercises"
     for path in sorted(folder.glob("*.ipynb")):
-        if not offline.runnable(path.name):
+        if not runnable(path.name):
             continue
         notebook = nbformat.read(path, as_version=4)
         NotebookClient(

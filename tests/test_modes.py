@@ -24,10 +24,10 @@ def test_environment_variable_chooses_and_argument_wins(workdir, monkeypatch, ca
     monkeypatch.setenv("G4F_TUTORIAL_MODE", "live")
     helpers.start()
     assert capsys.readouterr().out.startswith("Mode: live.")
-    assert not netguard.network_blocked()
+    assert not netguard.refusal("example.org")
     helpers.start("replay")
     assert capsys.readouterr().out.startswith("Mode: replay.")
-    assert netguard.network_blocked()
+    assert netguard.refusal("example.org")
 
 
 @pytest.mark.parametrize("bad", ["replai", "offline"])
@@ -52,7 +52,7 @@ def test_a_failed_switch_leaves_the_current_mode_on(workdir, tmp_path, capsys):
     with pytest.raises(FileNotFoundError):
         helpers.start("replay", recordings_file=tmp_path / "nothing.yaml")
     assert helpers.current_mode() is helpers.constants.Mode.REPLAY
-    assert netguard.network_blocked()  # still offline: nothing can slip out after a typo
+    assert netguard.refusal("example.org")  # still offline: nothing can slip out after a typo
 
 
 def test_g4f_files_go_to_the_scratch_folder(workdir):

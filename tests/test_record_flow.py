@@ -48,9 +48,7 @@ import pytest
 from fake_pollinations import FakePollinations
 from fake_providers import served
 from fake_voice import Voice, available
-from support import ROOT, copy_checkout, nbval_command
-
-from helpers import offline
+from support import ROOT, copy_checkout, nbval_command, runnable
 
 KEY = "sk_instructor_recflow_" + "7c" * 10
 DEFAULT = ("02", "04", "07", "10")
@@ -72,7 +70,7 @@ SKIP = "# NBVAL_SKIP"
 
 def _lessons() -> list[str]:
     chosen = os.environ.get("RECORD_FLOW", "")
-    names = [p.name for p in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")) if offline.runnable(p.name)]
+    names = [p.name for p in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")) if runnable(p.name)]
     if chosen == "all":
         return names
     numbers = [n.strip() for n in chosen.split(",") if n.strip()] or list(DEFAULT)

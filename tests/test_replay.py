@@ -73,7 +73,7 @@ def test_replay_refuses_any_connection_off_this_machine(replay):
     socket.create_connection(server.getsockname(), timeout=1).close()
     server.close()
     helpers.stop()
-    assert not netguard.network_blocked()
+    assert not netguard.refusal("example.org")
 
 
 def test_api_keys_in_the_environment_do_not_change_replay(workdir, monkeypatch, capsys):
@@ -125,7 +125,7 @@ def test_the_guard_also_holds_when_aiohttp_would_resolve_with_aiodns(replay):
 
     with pytest.raises(netguard.NetworkBlockedError):
         run(resolve())
-    assert netguard.network_blocked()
+    assert netguard.refusal("example.org")
     helpers.stop()
     import aiohttp.connector
     import aiohttp.resolver

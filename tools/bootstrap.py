@@ -59,7 +59,7 @@ REHEARSAL_TEST = "tests/test_rehearsal.py"
 PROXY = ROOT / "deploy" / "rehearsal" / "node_modules" / ".bin" / "configurable-http-proxy"
 
 
-KERNEL_GUARD = "from helpers._replay.before_start import install_kernel_config as i; i()"
+KERNEL_GUARD = ROOT / "tools" / "kernel_guard.py"
 """Every kernel of .venv refuses requests until helpers.start() (written once, at setup, as make setup does)."""
 
 
@@ -141,7 +141,7 @@ def setup(run: Runner, installer: str) -> None:
     # without bytecode, as uv installs by default (make bench: ~80 MiB and ~10 s less; the first kernel compiles)
     install(run, installer, ["-r", "requirements.txt", *(["--no-compile"] if installer == "pip" else [])])
     install(run, installer, ["--no-deps", "-e", "."])
-    run([str(venv_python()), "-c", KERNEL_GUARD])
+    run([str(venv_python()), str(KERNEL_GUARD)])
     run.touch(STAMP)
 
 

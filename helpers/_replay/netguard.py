@@ -17,7 +17,7 @@ import aiohttp.resolver
 
 from ..errors import NetworkBlockedError
 
-__all__ = ["NetworkBlockedError", "allow_network", "block_network", "is_local", "network_blocked", "refusal"]
+__all__ = ["NetworkBlockedError", "allow_network", "block_network", "is_local", "refusal"]
 
 _LOCAL_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost", ""}
 _original_getaddrinfo = socket.getaddrinfo
@@ -85,7 +85,3 @@ def allow_network() -> None:
     socket.socket.connect = _original_connect
     socket.socket.connect_ex = _original_connect_ex
     aiohttp.connector.DefaultResolver = _original_resolver
-
-
-def network_blocked() -> bool:
-    return _refuse is not None

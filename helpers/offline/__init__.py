@@ -20,11 +20,6 @@ def installed() -> bool:
     return all(find_spec(name) is not None for name in EXTRA)
 
 
-def runnable(notebook_name: str) -> bool:
-    """False for a notebook that needs the extra when the extra is missing."""
-    return notebook_name not in NOTEBOOKS or installed()
-
-
 def require() -> None:
     """Raise one clear error (no traceback in a notebook) when the offline extra is missing."""
     missing = [name for name in EXTRA if find_spec(name) is None]

@@ -6,7 +6,7 @@ notebooks folder holds only what learners open.
 
 from __future__ import annotations
 
-from helpers import offline
+from support import runnable
 
 # The Russian edition (notebooks/ru/) has the English code and outputs, so make test runs only these of it
 # (the English run covers the code); `make test-ru` passes --russian=all. Its exercises never run under nbval.
@@ -43,7 +43,7 @@ def pytest_ignore_collect(collection_path, config):
             return True
         if config.getoption("russian") != "all" and (len(russian) > 1 or russian[0] not in RUSSIAN_SAMPLE):
             return True
-    if not offline.runnable(collection_path.name):
+    if not runnable(collection_path.name):
         print(f"\nSkipping {collection_path.name}: the offline extra is not installed (make offline).")
         return True
     return None
