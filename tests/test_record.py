@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import subprocess
 import sys
 import threading
@@ -172,3 +173,31 @@ def test_a_record_run_asks_each_request_once_and_a_script_beside_it_keeps_its_an
     again = requests.get(f"{fake_service}/speech").json()["answer"]
     helpers.start("replay", recordings_file=path)
     assert again > first and requests.get(f"{fake_service}/speech").json()["answer"] == again
+
+
+def test_a_clip_made_anew_replaces_its_older_answers_but_not_this_runs(fake_service, tmp_path):
+    """Each record run generates its clips anew, so a transcription of the last run's clip is never asked again."""
+    path = tmp_path / "recorded.yaml"
+
+    async def send(data: bytes) -> None:  # as g4f uploads a clip: aiohttp, a multipart form
+        form = aiohttp.FormData()
+        form.add_field("files", data, filename="alloy.mp3", content_type="audio/mpeg")
+        async with aiohttp.ClientSession() as session, session.post(f"{fake_service}/upload", data=form) as answer:
+            assert answer.status == 200
+
+    def upload(data: bytes) -> None:
+        asyncio.run(send(data))
+
+    helpers.start("record", recordings_file=path)
+    upload(b"first clip")
+    upload(b"a second clip of the same name, in the same run")
+    assert path.read_text().count("uri: ") == 2
+    helpers.start("record", recordings_file=path)  # the next run
+    upload(b"the clip made anew")
+    helpers.stop()
+    text = path.read_text()
+    assert text.count("uri: ") == 1 and "sha256 " + hashlib.sha256(b"the clip made anew").hexdigest() in text
+    helpers.start("replay", recordings_file=path)
+    upload(b"the clip made anew")
+    with pytest.raises(helpers.errors.UnrecordedRequestError):
+        upload(b"first clip")

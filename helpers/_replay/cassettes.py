@@ -7,6 +7,7 @@ import difflib
 import functools
 import json
 import os
+import re
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
@@ -290,19 +291,34 @@ def storable(response: dict) -> bool:
     return response["status"]["code"] != 101 or WEBSOCKET_FRAMES in str(response.get("headers"))
 
 
+FILE_DIGEST = re.compile(r"\d+ bytes, sha256 [0-9a-f]{64}")
+"""How a request's summary names a file it sends (see :mod:`.scrub`)."""
+
+
+def _key(request: Request) -> tuple:
+    """What a request asks, whatever the bytes of the files it sends."""
+    return request.method, request.uri, FILE_DIGEST.sub("<file>", str(request.body))
+
+
 def _save_new(path: Path, request: Request, response: dict) -> None:
-    """Record mode: add one answer to the file as it is on disk now, replacing the same request's older answer.
+    """Record mode: add one answer to the file as it is on disk now, replacing what it makes stale.
 
     Each answer is saved as it comes, under a lock, into what is on disk at that moment: a script that records
     while the notebook does (notebook 04 runs one) keeps its answers, and the newest answer to a request wins.
+    So does the newest answer about a file sent again with other bytes (a clip generated anew), unless the older
+    one is from this record run, which may send two clips of one name.
     """
     scratch_dir().mkdir(parents=True, exist_ok=True)
     with open(scratch_dir() / f"{path.name}.lock", "a") as lock:  # gitignored, and kept: its inode is the lock
         if fcntl:
             fcntl.flock(lock, fcntl.LOCK_EX)
         pairs = list(zip(*read_recordings(path), strict=True)) if path.exists() else []
-        same = (request.method, request.uri, request.body)
-        pairs = [(q, a) for q, a in pairs if (q.method, q.uri, q.body) != same and storable(a)] + [(request, response)]
+        same, key, run = (request.method, request.uri, request.body), _key(request), response["headers"].get(RUN_HEADER)
+
+        def stale(q: Request, a: dict) -> bool:
+            return (q.method, q.uri, q.body) == same or (_key(q) == key and a.get("headers", {}).get(RUN_HEADER) != run)
+
+        pairs = [(q, a) for q, a in pairs if storable(a) and not stale(q, a)] + [(request, response)]
         answers = copy.deepcopy([a for _, a in pairs])  # serialize() turns bodies into text in place
         text = serialize({"requests": [q for q, _ in pairs], "responses": answers}, yamlserializer)
         part = path.with_name(f".{path.name}.part")
